@@ -1,0 +1,115 @@
+using System.Runtime.InteropServices;
+
+namespace Shm.Primitives.Interop;
+
+/// <summary>
+/// The one place Shm calls into the C library. Every function sets errno on failure
+/// (<see cref="Marshal.GetLastPInvokeError"/>); callers turn errno into exceptions through ThrowHelper.
+/// Constants that differ between x86-64 and arm64 are resolved once in <see cref="OpenFlags"/>.
+/// </summary>
+internal static unsafe partial class Libc
+{
+    private const string LibraryName = "libc";
+
+    public const int EINTR = 4;
+    public const int EAGAIN = 11;
+    public const int EEXIST = 17;
+    public const int ENOENT = 2;
+    public const int ETIMEDOUT = 110;
+    public const int EOPNOTSUPP = 95;
+    public const int ENOSYS = 38;
+
+    public const int PROT_READ = 1;
+    public const int PROT_WRITE = 2;
+    public const int MAP_SHARED = 1;
+    public const int MS_SYNC = 4;
+
+    public const int LOCK_EX = 2;
+    public const int LOCK_UN = 8;
+
+    public const int F_ADD_SEALS = 1033;
+    public const int F_GET_SEALS = 1034;
+    public const int F_SEAL_SEAL = 1;
+    public const int F_SEAL_SHRINK = 2;
+    public const int F_SEAL_GROW = 4;
+
+    public const uint MFD_CLOEXEC = 1;
+    public const uint MFD_ALLOW_SEALING = 2;
+
+    public const int EFD_NONBLOCK = 0x800;
+    public const int EFD_CLOEXEC = 0x80000;
+
+    public const int SIGKILL = 9;
+    public const int SIGCONT = 18;
+    public const int SIGSTOP = 19;
+
+    [LibraryImport(LibraryName, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags, uint mode);
+
+    [LibraryImport(LibraryName, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport(LibraryName, EntryPoint = "ftruncate", SetLastError = true)]
+    public static partial int FTruncate(int fd, long length);
+
+    [LibraryImport(LibraryName, EntryPoint = "fallocate", SetLastError = true)]
+    public static partial int FAllocate(int fd, int mode, long offset, long length);
+
+    [LibraryImport(LibraryName, EntryPoint = "fstat", SetLastError = true)]
+    public static partial int FStat(int fd, byte* statBuffer);
+
+    [LibraryImport(LibraryName, EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int FChmod(int fd, uint mode);
+
+    [LibraryImport(LibraryName, EntryPoint = "fchown", SetLastError = true)]
+    public static partial int FChown(int fd, uint owner, uint group);
+
+    [LibraryImport(LibraryName, EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    [LibraryImport(LibraryName, EntryPoint = "mmap", SetLastError = true)]
+    public static partial nint MMap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport(LibraryName, EntryPoint = "munmap", SetLastError = true)]
+    public static partial int MUnmap(nint address, nuint length);
+
+    [LibraryImport(LibraryName, EntryPoint = "msync", SetLastError = true)]
+    public static partial int MSync(nint address, nuint length, int flags);
+
+    [LibraryImport(LibraryName, EntryPoint = "memfd_create", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int MemfdCreate(string name, uint flags);
+
+    [LibraryImport(LibraryName, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport(LibraryName, EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
+
+    [LibraryImport(LibraryName, EntryPoint = "unlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Unlink(string path);
+
+    [LibraryImport(LibraryName, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
+    [LibraryImport(LibraryName, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, void* buffer, nuint count);
+
+    [LibraryImport(LibraryName, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, void* buffer, nuint count);
+
+    [LibraryImport(LibraryName, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    /// <summary>
+    /// The raw syscall entry with fixed arguments (the variadic C prototype passes integers in the same
+    /// registers on x86-64 and arm64 Linux). Used for futex and futex_waitv, which glibc does not wrap.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "syscall", SetLastError = true)]
+    public static partial long Syscall(long number, nint a1, nint a2, nint a3, nint a4, nint a5, nint a6);
+
+    [LibraryImport(LibraryName, EntryPoint = "clock_gettime")]
+    public static partial int ClockGetTime(int clock, void* time);
+
+    /// <summary>errno of the last failed call on this thread.</summary>
+    public static int LastError => Marshal.GetLastPInvokeError();
+}

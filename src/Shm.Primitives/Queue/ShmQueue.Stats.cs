@@ -1,0 +1,56 @@
+using Shm.Primitives.Diagnostics;
+using Shm.Primitives.Queue;
+
+namespace Shm.Primitives;
+
+// Statistics: per-thread counters in the participant records (written only by their thread, off the hot shared
+// lines), summed over all records plus the counters retired from freed records.
+public sealed unsafe partial class ShmQueue<T> : IQueueStatsSource
+{
+    /// <summary>Totals over all processes that used this queue; see <see cref="ShmQueueStats"/>.</summary>
+    public ShmQueueStats GetStats()
+    {
+        ThrowIfDisposed();
+        return new ShmQueueStats(
+            Count,
+            _capacity,
+            _segment.Length,
+            _participants.SumCounter(QueueCounter.Enqueued),
+            _participants.SumCounter(QueueCounter.Dequeued),
+            _participants.SumCounter(QueueCounter.Full),
+            _participants.SumCounter(QueueCounter.Empty),
+            (int)Volatile.Read(ref *_consumerWaiters),
+            (int)Volatile.Read(ref *_producerWaiters),
+            _participants.SumCounter(QueueCounter.Recoveries),
+            _participants.SumCounter(QueueCounter.Sleeps));
+    }
+
+    private readonly object _metricsGate = new();
+    private bool _metricsDetached;
+
+    string IQueueStatsSource.Name => Name;
+
+    bool IQueueStatsSource.TryGetStats(out ShmQueueStats stats)
+    {
+        // Under the gate: Dispose detaches under it before unmapping, so a collection never reads unmapped memory.
+        lock (_metricsGate)
+        {
+            if (_metricsDetached)
+            {
+                stats = default;
+                return false;
+            }
+            stats = GetStats();
+            return true;
+        }
+    }
+
+    private void DetachMetrics()
+    {
+        lock (_metricsGate)
+        {
+            _metricsDetached = true;
+            QueueMetrics.Unregister(this);
+        }
+    }
+}
