@@ -1,1 +1,101 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Globalization;
+using Shm.Primitives;
+using Shm.TestWorker;
+
+// A child process for the multi-process tests. Roles:
+//   produce NAME PRODUCER_ID COUNT BATCH        push (id << 32 | seq) for seq in [0, COUNT); BATCH > 1 uses EnqueueMany
+//   consume NAME LOG_PATH LOG_CAPACITY BATCH    pop into LOG_PATH until a -1 sentinel; BATCH > 1 uses DequeueMany
+//   create-race NAME CAPACITY START_UNIX_MS     wait for the start instant, CreateOrOpen, push our pid, print capacity
+//   open-fd FD                                  open an inherited memfd, pop one item, print it
+//   open-path PATH                              open a queue by path (e.g. /proc/PID/fd/N), pop one item, print it
+// Prints "ready" once the queue is open, and "done" (or a result) at the end. SHM_FAULT arms fault points.
+static long L(string s) => long.Parse(s, CultureInfo.InvariantCulture);
+TimeSpan patience = TimeSpan.FromMinutes(2);
+
+switch (args[0])
+{
+    case "produce":
+    {
+        using var queue = ShmQueue<long>.OpenExisting(args[1]);
+        Console.WriteLine("ready");
+        long id = L(args[2]), count = L(args[3]);
+        int batch = (int)L(args[4]);
+        if (batch <= 1)
+        {
+            for (long seq = 0; seq < count; seq++)
+                queue.Enqueue((id << 32) | seq, patience);
+        }
+        else
+        {
+            var buffer = new long[batch];
+            for (long seq = 0; seq < count; seq += batch)
+            {
+                int n = (int)Math.Min(batch, count - seq);
+                for (int k = 0; k < n; k++)
+                    buffer[k] = (id << 32) | (seq + k);
+                if (queue.EnqueueMany(buffer.AsSpan(0, n), patience) != n)
+                    throw new TimeoutException("queue stayed full");
+            }
+        }
+        Console.WriteLine("done");
+        return 0;
+    }
+    case "consume":
+    {
+        using var queue = ShmQueue<long>.OpenExisting(args[1]);
+        using var log = new ItemLog(args[2], L(args[3]));
+        int batch = (int)L(args[4]);
+        Console.WriteLine("ready");
+        var buffer = new long[Math.Max(1, batch)];
+        while (true)
+        {
+            int n = batch <= 1
+                ? (queue.TryDequeue(out buffer[0], patience) ? 1 : throw new TimeoutException("queue stayed empty"))
+                : queue.DequeueMany(buffer, patience);
+            if (n == 0)
+                throw new TimeoutException("queue stayed empty");
+            for (int k = 0; k < n; k++)
+            {
+                if (buffer[k] == -1)
+                {
+                    // Hand back sentinels a batch took for other consumers, then stop.
+                    for (int j = k + 1; j < n; j++)
+                    {
+                        if (buffer[j] == -1)
+                            queue.Enqueue(-1, patience);
+                        else
+                            log.Append(buffer[j]);
+                    }
+                    Console.WriteLine("done");
+                    return 0;
+                }
+                log.Append(buffer[k]);
+            }
+        }
+    }
+    case "create-race":
+    {
+        long start = L(args[3]);
+        while (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() < start)
+            Thread.SpinWait(100);
+        using var queue = ShmQueue<long>.CreateOrOpen(args[1], L(args[2]));
+        queue.Enqueue(Environment.ProcessId, patience);
+        Console.WriteLine(queue.Capacity.ToString(CultureInfo.InvariantCulture));
+        return 0;
+    }
+    case "open-fd":
+    {
+        using var queue = ShmQueue<long>.OpenDescriptor((int)L(args[1]));
+        Console.WriteLine(queue.Dequeue(patience).ToString(CultureInfo.InvariantCulture));
+        return 0;
+    }
+    case "open-path":
+    {
+        using var queue = ShmQueue<long>.OpenExisting(args[1]);
+        Console.WriteLine(queue.Dequeue(patience).ToString(CultureInfo.InvariantCulture));
+        return 0;
+    }
+    default:
+        Console.Error.WriteLine($"unknown role {args[0]}");
+        return 2;
+}

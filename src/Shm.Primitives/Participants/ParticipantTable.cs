@@ -64,8 +64,10 @@ internal sealed unsafe class ParticipantTable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ThreadParticipant CurrentSlow()
     {
+        if (Volatile.Read(ref _released))
+            throw new ObjectDisposedException(_segmentName);
         t_byTable ??= new Dictionary<ParticipantTable, ThreadParticipant>(ReferenceEqualityComparer.Instance);
-        if (!t_byTable.TryGetValue(this, out ThreadParticipant? participant))
+        if (!t_byTable.TryGetValue(this, out ThreadParticipant? participant) || participant.Table is null)
         {
             participant = new ThreadParticipant(this, TakeRecord(resolver: null));
             lock (_mine)
@@ -109,7 +111,10 @@ internal sealed unsafe class ParticipantTable
         {
             _released = true;
             foreach (ThreadParticipant participant in _mine)
+            {
+                participant.Table = null; // every thread's cached lookup now misses and reaches the released check
                 ReleaseRecord(participant.Record);
+            }
             _mine.Clear();
         }
     }

@@ -15,7 +15,8 @@ internal sealed unsafe class ThreadParticipant
         Record = record;
     }
 
-    public ParticipantTable Table { get; }
+    /// <summary>The table this record belongs to; null once the instance released it (dispose), so cached lookups miss.</summary>
+    public ParticipantTable? Table { get; set; }
 
     public byte* Record { get; }
 
