@@ -1,0 +1,186 @@
+using System.Globalization;
+using Shm.Primitives.Diagnostics;
+
+namespace Shm.Primitives.Tests.MultiProcess;
+
+/// <summary>
+/// kill -9 inside every claim→commit window of ShmQueue, many times, with survivors working throughout. The
+/// number of kills per fault point is SHM_KILLS (default 20).
+/// </summary>
+public class CrashRecoveryTests
+{
+    private static readonly int Kills = (int)TestSize.Get("SHM_KILLS", 20);
+    private const long SurvivorId = 1_000;
+
+    [Theory]
+    [InlineData(FaultPoints.QueuePushClaimed, 1)]
+    [InlineData(FaultPoints.QueuePushManyClaimed, 8)]
+    public void Producers_killed_mid_claim_lose_only_their_item_in_flight(string faultPoint, int batch)
+    {
+        using var segment = new TestSegment();
+        using var queue = ShmQueue<long>.CreateNew(segment.Name, 16);
+        var received = new List<long>();
+        var consumer = new Thread(() =>
+        {
+            while (true)
+            {
+                long item = queue.Dequeue(TimeSpan.FromMinutes(1));
+                if (item == -1)
+                    return;
+                received.Add(item);
+            }
+        });
+        consumer.Start();
+        var random = new Random(1234);
+        var hits = new int[Kills];
+        for (int k = 0; k < Kills; k++)
+        {
+            hits[k] = random.Next(1, 60);
+            var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = $"{faultPoint}:{hits[k]}:kill" };
+            using Worker producer = Worker.Start(environment, "produce", segment.Name, k.ToString(CultureInfo.InvariantCulture), "100000", batch.ToString(CultureInfo.InvariantCulture));
+            Assert.Equal(Worker.KilledExitCode, producer.WaitForExit());
+            // Survivors keep using the queue: these land behind the dead producer's stuck slot.
+            for (long s = 0; s < 5; s++)
+                queue.Enqueue((SurvivorId << 32) | (k * 5 + s), TimeSpan.FromMinutes(1));
+        }
+        queue.Enqueue(-1, TimeSpan.FromMinutes(1));
+        Assert.True(consumer.Join(TimeSpan.FromMinutes(2)), "the consumer is wedged");
+
+        Assert.Equal(received.Count, received.Distinct().Count());
+        var survivors = received.Where(i => i >> 32 == SurvivorId).Select(i => i & 0xFFFFFFFF).ToList();
+        Assert.Equal(Enumerable.Range(0, Kills * 5).Select(i => (long)i), survivors);
+        long lost = 0;
+        for (int k = 0; k < Kills; k++)
+        {
+            var mine = received.Where(i => i >> 32 == k).Select(i => i & 0xFFFFFFFF).ToList();
+            // FIFO per producer, a contiguous prefix: nothing lost but the tail end that was in flight.
+            Assert.Equal(Enumerable.Range(0, mine.Count).Select(i => (long)i), mine);
+            if (batch == 1)
+                Assert.Equal(hits[k] - 1, mine.Count); // the hit-th item was claimed and never committed
+            else
+                Assert.InRange(mine.Count, (hits[k] - 1) * 1L, (hits[k] - 1) * (long)batch);
+            lost += batch == 1 ? 1 : 0;
+        }
+        ShmQueueStats stats = queue.GetStats();
+        if (batch == 1)
+            Assert.Equal(lost, stats.Recoveries);
+        else
+            Assert.InRange(stats.Recoveries, Kills, Kills * (long)batch);
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Theory]
+    [InlineData(FaultPoints.QueuePopClaimed, 1)]
+    [InlineData(FaultPoints.QueuePopManyClaimed, 8)]
+    public void Consumers_killed_mid_claim_lose_only_their_item_in_flight(string faultPoint, int batch)
+    {
+        using var segment = new TestSegment();
+        using var queue = ShmQueue<long>.CreateNew(segment.Name, 16);
+        long produced = 0;
+        bool stop = false;
+        var producer = new Thread(() =>
+        {
+            while (!Volatile.Read(ref stop))
+            {
+                queue.Enqueue(produced, TimeSpan.FromMinutes(1));
+                Volatile.Write(ref produced, produced + 1);
+            }
+        });
+        producer.Start();
+
+        var logs = new List<TestSegment>();
+        try
+        {
+            var random = new Random(4321);
+            for (int k = 0; k < Kills; k++)
+            {
+                var log = new TestSegment("log" + k);
+                logs.Add(log);
+                int hit = random.Next(1, 60);
+                var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = $"{faultPoint}:{hit}:kill" };
+                using Worker consumer = Worker.Start(environment, "consume", segment.Name, log.Path, "1000000", batch.ToString(CultureInfo.InvariantCulture));
+                Assert.Equal(Worker.KilledExitCode, consumer.WaitForExit());
+            }
+            Volatile.Write(ref stop, true);
+            Assert.True(producer.Join(TimeSpan.FromMinutes(2)), "the producer is wedged");
+
+            var received = new List<long>();
+            foreach (TestSegment log in logs)
+                received.AddRange(TestWorker.ItemLog.Read(log.Path));
+            received.AddRange(queue.Drain()); // the survivor takes what is left: the queue still works
+            // Two more laps, so every slot a dead consumer held has been reached (and repaired) by a producer.
+            for (int i = 0; i < 2 * queue.Capacity; i++)
+            {
+                queue.Enqueue(-2, TimeSpan.FromMinutes(1));
+                Assert.Equal(-2, queue.Dequeue(TimeSpan.FromMinutes(1)));
+            }
+            Assert.Equal(received.Count, received.Distinct().Count());
+            Assert.All(received, item => Assert.InRange(item, 0, produced - 1));
+            long lost = produced - received.Count;
+            if (batch == 1)
+                Assert.Equal(Kills, lost);
+            else
+                Assert.InRange(lost, Kills, Kills * (long)batch);
+            Assert.Equal(lost, queue.GetStats().Recoveries);
+            Assert.True(queue.TryEnqueue(7));
+            Assert.Equal(7, queue.Dequeue(TimeSpan.Zero));
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            producer.Join(TimeSpan.FromMinutes(1));
+            logs.ForEach(l => l.Dispose());
+        }
+    }
+
+    [Fact]
+    public void A_stopped_producer_is_not_treated_as_dead_and_its_late_commit_is_delivered_once()
+    {
+        using var segment = new TestSegment();
+        using var queue = ShmQueue<long>.CreateNew(segment.Name, 16);
+        var received = new List<long>();
+        var consumer = new Thread(() =>
+        {
+            while (true)
+            {
+                long item = queue.Dequeue(TimeSpan.FromMinutes(1));
+                if (item == -1)
+                    return;
+                lock (received)
+                    received.Add(item);
+            }
+        });
+        consumer.Start();
+
+        var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = $"{FaultPoints.QueuePushClaimed}:50:stop" };
+        using Worker producer = Worker.Start(environment, "produce", segment.Name, "1", "100", "1");
+        WaitUntil(() => ProcessIdentity.StateOf(producer.Pid) == 'T', "the producer never stopped");
+        for (long s = 0; s < 10; s++)
+            queue.Enqueue((2L << 32) | s, TimeSpan.FromMinutes(1));
+
+        Thread.Sleep(TimeSpan.FromSeconds(2)); // the stop itself: survivors must ride it out, not repair it
+        Assert.Equal(0, queue.GetStats().Recoveries);
+        lock (received)
+            Assert.Equal(Enumerable.Range(0, 49).Select(i => (1L << 32) | (long)i), received);
+
+        Assert.Equal(0, Interop.Libc.Kill(producer.Pid, Interop.Libc.SIGCONT));
+        producer.WaitForSuccess();
+        queue.Enqueue(-1, TimeSpan.FromMinutes(1));
+        Assert.True(consumer.Join(TimeSpan.FromMinutes(1)));
+
+        var expected = Enumerable.Range(0, 100).Select(i => (1L << 32) | (long)i)
+            .Concat(Enumerable.Range(0, 10).Select(i => (2L << 32) | (long)i));
+        Assert.Equal(expected.Order(), received.Order());
+        Assert.Equal(0, queue.GetStats().Recoveries);
+    }
+
+    private static void WaitUntil(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            Thread.Sleep(5);
+        }
+    }
+}
