@@ -5,7 +5,10 @@ namespace Shm.Bench.Harness;
 /// <summary>Starts this benchmark program again as a child in a given role.</summary>
 public static class ChildProcess
 {
-    public static Process Start(string role, params string[] args)
+    public static Process Start(string role, params string[] args) => Start(null, role, args);
+
+    /// <summary>Starts a child with extra environment variables (e.g. an armed fault point).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, string role, params string[] args)
     {
         var psi = new ProcessStartInfo
         {
@@ -26,6 +29,10 @@ public static class ChildProcess
         psi.ArgumentList.Add("--child");
         psi.ArgumentList.Add(role);
         foreach (string a in args) psi.ArgumentList.Add(a);
+        if (environment is not null)
+        {
+            foreach ((string key, string value) in environment) psi.Environment[key] = value;
+        }
         return Process.Start(psi) ?? throw new InvalidOperationException($"Could not start child role {role}.");
     }
 
