@@ -3,7 +3,6 @@ namespace Shm.Primitives;
 /// <summary>Every message text of Shm.Primitives, keyed Kind_Reason. Messages say what was seen, the limit and the way out.</summary>
 internal static class SR
 {
-    public const string Capacity_NotPowerOfTwo = "capacity is {0}, which is not a power of two; the next valid value is {1}.";
     public const string Name_Empty = "A segment name must not be empty or white space.";
     public const string Name_HasSeparator = "Segment name '{0}' contains a '/'; give a bare name (placed in {1}) or an absolute path.";
     public const string Name_HasDotDot = "Segment name '{0}' contains '..' or is '.', which could escape the segment directory.";
@@ -20,7 +19,6 @@ internal static class SR
     public const string Segment_VersionMismatch = "Segment '{0}' has layout version {1}; this build reads version {2}.";
     public const string Segment_KindMismatch = "Segment '{0}' is a {1} segment, not a {2} segment.";
     public const string Segment_ElementMismatch = "Segment '{0}' was created for elements of type '{1}' ({2} bytes); {3} needs '{4}' ({5} bytes).";
-    public const string Segment_CapacityInvalid = "Segment '{0}' is corrupt: its capacity {1} is not a power of two between {2} and {3}.";
     public const string Segment_SizeMismatch = "Segment '{0}' is corrupt: its header says {1} bytes, its geometry needs {2} bytes and the file is {3} bytes.";
     public const string Segment_FieldInvalid = "Segment '{0}' is corrupt: {1} is {2}; expected {3}.";
     public const string Io_Failed = "{0} failed for segment '{1}': {2} (errno {3}).";

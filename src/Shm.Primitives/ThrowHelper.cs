@@ -10,10 +10,6 @@ namespace Shm.Primitives;
 internal static class ThrowHelper
 {
     [DoesNotReturn]
-    public static void ThrowCorrupted(string segment, string field, object value, string expected) =>
-        throw new ShmCorruptedException(Format(SR.Segment_FieldInvalid, segment, field, value, expected));
-
-    [DoesNotReturn]
     public static void ThrowIo(string operation, string segment, int errno) =>
         throw CreateIo(operation, segment, errno);
 
@@ -30,9 +26,6 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void ThrowObjectDisposed(string typeName) => throw new ObjectDisposedException(typeName);
-
-    [DoesNotReturn]
-    public static void ThrowInvalidOperation(string message) => throw new InvalidOperationException(message);
 
     /// <summary>Validates a user capacity and rounds it up to a power of two (minimum 2).</summary>
     public static long RoundCapacity(long capacity, long maxCapacity, [CallerArgumentExpression(nameof(capacity))] string? name = null)

@@ -35,8 +35,6 @@ internal static class FaultPoint
         s_armed = true;
     }
 
-    public static bool IsArmed => s_armed;
-
     /// <summary>Marks a crash window. Between a claim and its commit only; never throws.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Hit(string name)
