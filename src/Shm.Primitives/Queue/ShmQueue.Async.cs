@@ -81,7 +81,7 @@ public sealed unsafe partial class ShmQueue<T>
     private QueueAsyncOperation<T> Park(QueueOperationKind kind, T item, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        var operation = new QueueAsyncOperation<T>(this, kind, item, cancellationToken);
+        var operation = new QueueAsyncOperation<T>(this, _sleepers, kind, item, cancellationToken);
         operation.Start();
         return operation;
     }
@@ -95,12 +95,6 @@ public sealed unsafe partial class ShmQueue<T>
         long position = Volatile.Read(ref *_tail);
         return Volatile.Read(ref *(long*)SlotAt(position)) == position;
     }
-
-    internal uint* WakeSequenceFor(bool consumerSide) => consumerSide ? _consumerWakeSequence : _producerWakeSequence;
-
-    internal uint* WaitersFor(bool consumerSide) => consumerSide ? _consumerWaiters : _producerWaiters;
-
-    internal ThreadParticipant CurrentParticipant => _participants.Current;
 
     private void CancelAsyncWaiters() =>
         FutexWaitService.Shared.RemoveOwnedBy(this, new ObjectDisposedException(Name));

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Shm.Primitives.Diagnostics;
 using Shm.Primitives.Participants;
 using Shm.Primitives.Queue;
+using Shm.Primitives.Threading;
 using L = Shm.Primitives.Queue.ShmQueueLayout;
 using R = Shm.Primitives.Participants.ParticipantRecordLayout;
 
@@ -39,8 +40,8 @@ public sealed unsafe partial class ShmQueue<T>
         int total = EnqueueMany(items);
         if (total == items.Length)
             return total;
-        var attempt = new EnqueueManyAttempt(items, total);
-        Wait(ref attempt, consumerSide: false, timeout, cancellationToken);
+        var attempt = new EnqueueManyAttempt(this, items, total);
+        _sleepers.Wait(this, ref attempt, consumerSide: false, timeout, cancellationToken);
         return attempt.Total;
     }
 
@@ -71,8 +72,8 @@ public sealed unsafe partial class ShmQueue<T>
         int taken = DequeueMany(destination);
         if (taken > 0 || destination.IsEmpty)
             return taken;
-        var attempt = new DequeueManyAttempt(destination);
-        Wait(ref attempt, consumerSide: true, timeout, cancellationToken);
+        var attempt = new DequeueManyAttempt(this, destination);
+        _sleepers.Wait(this, ref attempt, consumerSide: true, timeout, cancellationToken);
         return attempt.Taken;
     }
 
@@ -108,7 +109,7 @@ public sealed unsafe partial class ShmQueue<T>
                 break;
             budget -= taken;
         }
-        WakeAllFor(consumers: true, producers: true);
+        _sleepers.WakeAll(consumers: true, producers: true);
     }
 
     private int TryEnqueueRun(ReadOnlySpan<T> items)
@@ -207,24 +208,24 @@ public sealed unsafe partial class ShmQueue<T>
         }
     }
 
-    private ref struct EnqueueManyAttempt(ReadOnlySpan<T> items, int total) : IAttempt
+    private ref struct EnqueueManyAttempt(ShmQueue<T> queue, ReadOnlySpan<T> items, int total) : IWaitAttempt
     {
         private readonly ReadOnlySpan<T> _items = items;
         public int Total = total;
 
-        public bool TryOnce(ShmQueue<T> queue)
+        public bool TryOnce()
         {
             Total += queue.EnqueueMany(_items[Total..]);
             return Total == _items.Length;
         }
     }
 
-    private ref struct DequeueManyAttempt(Span<T> destination) : IAttempt
+    private ref struct DequeueManyAttempt(ShmQueue<T> queue, Span<T> destination) : IWaitAttempt
     {
         private readonly Span<T> _destination = destination;
         public int Taken;
 
-        public bool TryOnce(ShmQueue<T> queue)
+        public bool TryOnce()
         {
             Taken = queue.DequeueMany(_destination);
             return Taken > 0;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Shm.Primitives.Participants;
 using Shm.Primitives.Queue;
+using Shm.Primitives.Threading;
 using L = Shm.Primitives.Queue.ShmQueueLayout;
 using R = Shm.Primitives.Participants.ParticipantRecordLayout;
 
@@ -21,13 +22,10 @@ namespace Shm.Primitives;
 // value, so it cannot race with a commit (only the dead holder could have made one) or with another repairer.
 // A dead producer's slot becomes a tombstone ((position + 1) | SkipBit) that the consumer of that position
 // drops; a dead consumer's slot is released (position + Capacity). Only the dead process's in-flight items are lost.
-public sealed unsafe partial class ShmQueue<T>
+public sealed unsafe partial class ShmQueue<T> : IWaitTarget
 {
     private static readonly long s_graceTicks = (long)(RecoveryGracePeriod.TotalSeconds * Stopwatch.Frequency);
     private static readonly long s_reapIntervalTicks = Stopwatch.Frequency / 10;
-    private const int ZeroWakesBeforeReap = 64;
-
-    private int _zeroWakes;
     private long _lastReapTimestamp;
 
     // Failed Tries are common and cheap under contention (a producer between its claim and its commit for a few
@@ -65,8 +63,7 @@ public sealed unsafe partial class ShmQueue<T>
         ExamineStuck(me, consumerWaiting: false);
     }
 
-    /// <summary>For async waiters, on the service thread.</summary>
-    internal bool ExamineStuck(bool consumerWaiting) => ExamineStuck(_participants.Current, consumerWaiting);
+    bool IWaitTarget.ExamineWhileWaiting(ThreadParticipant me, bool consumerSide) => ExamineStuck(me, consumerWaiting: consumerSide);
 
     /// <summary>
     /// Looks at the position a waiter depends on. A consumer depends on the head: taken by a producer (tail past
@@ -132,10 +129,7 @@ public sealed unsafe partial class ShmQueue<T>
         if (Interlocked.CompareExchange(ref *(long*)SlotAt(position), repaired, stuckSequence) == stuckSequence)
         {
             _participants.Current.Counter(QueueCounter.Recoveries)++;
-            if (consumerSide)
-                WakeProducersAfterRelease(int.MaxValue);
-            else
-                WakeConsumersAfterCommit(int.MaxValue);
+            _sleepers.WakeAll(consumers: !consumerSide, producers: consumerSide);
         }
         return true;
     }
@@ -161,18 +155,6 @@ public sealed unsafe partial class ShmQueue<T>
             return;
         }
         me.ClearClaim();
-    }
-
-    /// <summary>
-    /// A wake found no sleeper although the waiter count was non-zero: a sleeper died registered, leaving the
-    /// count high (it is only ever left too high, never too low). Reaping dead records subtracts their counts.
-    /// </summary>
-    private void OnWakeFoundNobody()
-    {
-        if (++_zeroWakes < ZeroWakesBeforeReap)
-            return;
-        _zeroWakes = 0;
-        ReapDeadParticipants();
     }
 
     /// <summary>Frees the records of dead processes (rate-limited); returns how many.</summary>

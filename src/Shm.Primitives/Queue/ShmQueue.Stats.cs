@@ -1,4 +1,5 @@
 using Shm.Primitives.Diagnostics;
+using Shm.Primitives.Participants;
 using Shm.Primitives.Queue;
 
 namespace Shm.Primitives;
@@ -19,10 +20,10 @@ public sealed unsafe partial class ShmQueue<T> : IQueueStatsSource
             _participants.SumCounter(QueueCounter.Dequeued),
             _participants.SumCounter(QueueCounter.Full),
             _participants.SumCounter(QueueCounter.Empty),
-            (int)Volatile.Read(ref *_consumerWaiters),
-            (int)Volatile.Read(ref *_producerWaiters),
+            _sleepers.SleepingConsumers,
+            _sleepers.SleepingProducers,
             _participants.SumCounter(QueueCounter.Recoveries),
-            _participants.SumCounter(QueueCounter.Sleeps));
+            _participants.SumCounter(ParticipantCounter.Sleeps));
     }
 
     private readonly object _metricsGate = new();

@@ -58,10 +58,10 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     private readonly uint* _producerWakeSequence;
     private readonly uint* _producerWaiters;
     private readonly ParticipantTable _participants;
+    private readonly SleepCoordinator _sleepers;
 
     private ShmQueue(Segment segment)
     {
-        AsymmetricFence.EnsureRegistered();
         _segment = segment;
         SegmentGeometry geometry = segment.Geometry;
         byte* b = segment.Base;
@@ -80,6 +80,8 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
         {
             Resolver = new DeadClaimResolver(this),
         };
+        _sleepers = new SleepCoordinator(_consumerWakeSequence, _consumerWaiters, _producerWakeSequence, _producerWaiters,
+            _participants, () => ReapDeadParticipants());
         QueueMetrics.Register(this);
         // Free what dead processes left behind (records, sleeper counts) before we add our own.
         ReapDeadParticipants(force: true);
@@ -345,7 +347,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
         // membarrier drains our store buffer, and a full fence where membarrier is unavailable.
         AsymmetricFence.Light();
         if (Volatile.Read(ref *_consumerWaiters) != 0)
-            WakeSleepers(_consumerWakeSequence, count);
+            _sleepers.WakeSleepers(consumers: true, count);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -353,15 +355,6 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     {
         AsymmetricFence.Light(); // as in WakeConsumersAfterCommit, for producers waiting on a full queue
         if (Volatile.Read(ref *_producerWaiters) != 0)
-            WakeSleepers(_producerWakeSequence, count);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void WakeSleepers(uint* wakeSequence, int count)
-    {
-        // Bump the word first so a sleeper that read the old value and has not reached futex_wait yet returns at once.
-        Interlocked.Increment(ref *wakeSequence);
-        if (Futex.Wake(wakeSequence, count) == 0)
-            OnWakeFoundNobody();
+            _sleepers.WakeSleepers(consumers: false, count);
     }
 }

@@ -72,7 +72,6 @@ internal static class QueueCounter
     public const int Full = 2;
     public const int Empty = 3;
     public const int Recoveries = 4;
-    public const int Sleeps = 5;
 }
 
 /// <summary>Creates, validates and initialises ShmQueue segments for one element type.</summary>
