@@ -15,11 +15,83 @@ internal static class FaultPoints
     /// <summary>ShmQueue.DequeueMany: a batch of slots claimed, none released.</summary>
     public const string QueuePopManyClaimed = "queue.popmany.claimed";
 
+    /// <summary>ShmByteQueue, lock held: push wrote its payload/descriptors, journal not committed.</summary>
+    public const string ByteQueuePushStaged = "bytequeue.push.staged";
+
+    /// <summary>ShmByteQueue, lock held: push journal committed, state not applied.</summary>
+    public const string ByteQueuePushCommitted = "bytequeue.push.committed";
+
+    /// <summary>ShmByteQueue, lock held: push state half applied.</summary>
+    public const string ByteQueuePushApplying = "bytequeue.push.applying";
+
+    /// <summary>ShmByteQueue, lock held: pushfront wrote its payload/descriptors, journal not committed.</summary>
+    public const string ByteQueuePushFrontStaged = "bytequeue.pushfront.staged";
+
+    /// <summary>ShmByteQueue, lock held: pushfront journal committed, state not applied.</summary>
+    public const string ByteQueuePushFrontCommitted = "bytequeue.pushfront.committed";
+
+    /// <summary>ShmByteQueue, lock held: pushfront state half applied.</summary>
+    public const string ByteQueuePushFrontApplying = "bytequeue.pushfront.applying";
+
+    /// <summary>ShmByteQueue, lock held: pop wrote its payload/descriptors, journal not committed.</summary>
+    public const string ByteQueuePopStaged = "bytequeue.pop.staged";
+
+    /// <summary>ShmByteQueue, lock held: pop journal committed, state not applied.</summary>
+    public const string ByteQueuePopCommitted = "bytequeue.pop.committed";
+
+    /// <summary>ShmByteQueue, lock held: pop state half applied.</summary>
+    public const string ByteQueuePopApplying = "bytequeue.pop.applying";
+
+    /// <summary>ShmByteQueue, lock held: popback wrote its payload/descriptors, journal not committed.</summary>
+    public const string ByteQueuePopBackStaged = "bytequeue.popback.staged";
+
+    /// <summary>ShmByteQueue, lock held: popback journal committed, state not applied.</summary>
+    public const string ByteQueuePopBackCommitted = "bytequeue.popback.committed";
+
+    /// <summary>ShmByteQueue, lock held: popback state half applied.</summary>
+    public const string ByteQueuePopBackApplying = "bytequeue.popback.applying";
+
+    /// <summary>ShmByteQueue, lock held: pushmany wrote its payload/descriptors, journal not committed.</summary>
+    public const string ByteQueuePushManyStaged = "bytequeue.pushmany.staged";
+
+    /// <summary>ShmByteQueue, lock held: pushmany journal committed, state not applied.</summary>
+    public const string ByteQueuePushManyCommitted = "bytequeue.pushmany.committed";
+
+    /// <summary>ShmByteQueue, lock held: pushmany state half applied.</summary>
+    public const string ByteQueuePushManyApplying = "bytequeue.pushmany.applying";
+
+    /// <summary>ShmByteQueue, lock held: popmany wrote its payload/descriptors, journal not committed.</summary>
+    public const string ByteQueuePopManyStaged = "bytequeue.popmany.staged";
+
+    /// <summary>ShmByteQueue, lock held: popmany journal committed, state not applied.</summary>
+    public const string ByteQueuePopManyCommitted = "bytequeue.popmany.committed";
+
+    /// <summary>ShmByteQueue, lock held: popmany state half applied.</summary>
+    public const string ByteQueuePopManyApplying = "bytequeue.popmany.applying";
+
     public static readonly IReadOnlyList<string> All =
     [
         QueuePushClaimed,
         QueuePopClaimed,
         QueuePushManyClaimed,
         QueuePopManyClaimed,
+        ByteQueuePushStaged,
+        ByteQueuePushCommitted,
+        ByteQueuePushApplying,
+        ByteQueuePushFrontStaged,
+        ByteQueuePushFrontCommitted,
+        ByteQueuePushFrontApplying,
+        ByteQueuePopStaged,
+        ByteQueuePopCommitted,
+        ByteQueuePopApplying,
+        ByteQueuePopBackStaged,
+        ByteQueuePopBackCommitted,
+        ByteQueuePopBackApplying,
+        ByteQueuePushManyStaged,
+        ByteQueuePushManyCommitted,
+        ByteQueuePushManyApplying,
+        ByteQueuePopManyStaged,
+        ByteQueuePopManyCommitted,
+        ByteQueuePopManyApplying,
     ];
 }

@@ -110,6 +110,44 @@ internal static unsafe partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "clock_gettime")]
     public static partial int ClockGetTime(int clock, void* time);
 
+    // pthread mutexes (glibc >= 2.34 exports them from libc.so.6). They return the error code instead of setting errno.
+    public const int EBUSY = 16;
+    public const int EOWNERDEAD = 130;
+    public const int ENOTRECOVERABLE = 131;
+
+    [LibraryImport(LibraryName, EntryPoint = "pthread_mutexattr_init")]
+    public static partial int PthreadMutexattrInit(void* attributes);
+
+    [LibraryImport(LibraryName, EntryPoint = "pthread_mutexattr_setpshared")]
+    public static partial int PthreadMutexattrSetpshared(void* attributes, int shared);
+
+    [LibraryImport(LibraryName, EntryPoint = "pthread_mutexattr_setrobust")]
+    public static partial int PthreadMutexattrSetrobust(void* attributes, int robust);
+
+    [LibraryImport(LibraryName, EntryPoint = "pthread_mutexattr_destroy")]
+    public static partial int PthreadMutexattrDestroy(void* attributes);
+
+    [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_init")]
+    public static partial int PthreadMutexInit(void* mutex, void* attributes);
+
+    [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_lock")]
+    public static partial int PthreadMutexLock(void* mutex);
+
+    [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_trylock")]
+    public static partial int PthreadMutexTrylock(void* mutex);
+
+    [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_clocklock")]
+    public static partial int PthreadMutexClocklock(void* mutex, int clock, void* absoluteTimeout);
+
+    [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_unlock")]
+    public static partial int PthreadMutexUnlock(void* mutex);
+
+    [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_consistent")]
+    public static partial int PthreadMutexConsistent(void* mutex);
+
+    [LibraryImport(LibraryName, EntryPoint = "gnu_get_libc_version")]
+    public static partial nint GnuGetLibcVersion();
+
     /// <summary>errno of the last failed call on this thread.</summary>
     public static int LastError => Marshal.GetLastPInvokeError();
 }

@@ -6,7 +6,7 @@ namespace Shm.Primitives;
 
 // Statistics: per-thread counters in the participant records (written only by their thread, off the hot shared
 // lines), summed over all records plus the counters retired from freed records.
-public sealed unsafe partial class ShmQueue<T> : IQueueStatsSource
+public sealed unsafe partial class ShmQueue<T>
 {
     /// <summary>Totals over all processes that used this queue; see <see cref="ShmQueueStats"/>.</summary>
     public ShmQueueStats GetStats()
@@ -26,32 +26,9 @@ public sealed unsafe partial class ShmQueue<T> : IQueueStatsSource
             _participants.SumCounter(ParticipantCounter.Sleeps));
     }
 
-    private readonly object _metricsGate = new();
-    private bool _metricsDetached;
-
-    string IQueueStatsSource.Name => Name;
-
-    bool IQueueStatsSource.TryGetStats(out ShmQueueStats stats)
+    private QueueMetricsSnapshot ReadMetrics()
     {
-        // Under the gate: Dispose detaches under it before unmapping, so a collection never reads unmapped memory.
-        lock (_metricsGate)
-        {
-            if (_metricsDetached)
-            {
-                stats = default;
-                return false;
-            }
-            stats = GetStats();
-            return true;
-        }
-    }
-
-    private void DetachMetrics()
-    {
-        lock (_metricsGate)
-        {
-            _metricsDetached = true;
-            QueueMetrics.Unregister(this);
-        }
+        ShmQueueStats s = GetStats();
+        return new QueueMetricsSnapshot(s.Count, s.Enqueued, s.Dequeued, s.FullCount, s.EmptyCount, s.Recoveries, s.SleepingConsumers + s.SleepingProducers);
     }
 }

@@ -59,6 +59,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     private readonly uint* _producerWaiters;
     private readonly ParticipantTable _participants;
     private readonly SleepCoordinator _sleepers;
+    private readonly IDisposable _metrics;
 
     private ShmQueue(Segment segment)
     {
@@ -82,7 +83,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
         };
         _sleepers = new SleepCoordinator(_consumerWakeSequence, _consumerWaiters, _producerWakeSequence, _producerWaiters,
             _participants, () => ReapDeadParticipants());
-        QueueMetrics.Register(this);
+        _metrics = QueueMetrics.Register(segment.Name, ReadMetrics);
         // Free what dead processes left behind (records, sleeper counts) before we add our own.
         ReapDeadParticipants(force: true);
     }
@@ -326,7 +327,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     {
         if (_segment.IsDisposed)
             return;
-        DetachMetrics();
+        _metrics.Dispose();
         CancelAsyncWaiters();
         DetachEventFd();
         _participants.ReleaseAll();

@@ -1,0 +1,45 @@
+using Shm.Primitives.ByteQueue;
+using Shm.Primitives.Diagnostics;
+using Shm.Primitives.Participants;
+
+namespace Shm.Primitives;
+
+// Statistics: per-thread counters in the participant records, summed on read (see ShmQueue.Stats.cs).
+public sealed partial class ShmByteQueue
+{
+    /// <summary>Totals over all processes that used this queue; see <see cref="ShmByteQueueStats"/>.</summary>
+    public ShmByteQueueStats GetStats()
+    {
+        long count, arenaUsed;
+        EnterLock(WaitForLock);
+        try
+        {
+            QueueState state = ReadStateLocked();
+            count = state.Count;
+            arenaUsed = state.ArenaUsed;
+        }
+        finally
+        {
+            ExitLock();
+        }
+        return new ShmByteQueueStats(
+            count,
+            _capacity,
+            arenaUsed,
+            _arenaBytes,
+            _participants.SumCounter(ByteQueueCounter.Enqueued),
+            _participants.SumCounter(ByteQueueCounter.Dequeued),
+            _participants.SumCounter(ByteQueueCounter.Full),
+            _participants.SumCounter(ByteQueueCounter.Empty),
+            _sleepers.SleepingConsumers,
+            _sleepers.SleepingProducers,
+            _participants.SumCounter(ByteQueueCounter.Recoveries),
+            _participants.SumCounter(ParticipantCounter.Sleeps));
+    }
+
+    private QueueMetricsSnapshot ReadMetrics()
+    {
+        ShmByteQueueStats s = GetStats();
+        return new QueueMetricsSnapshot(s.Count, s.Enqueued, s.Dequeued, s.FullCount, s.EmptyCount, s.Recoveries, s.SleepingConsumers + s.SleepingProducers);
+    }
+}
