@@ -19,7 +19,7 @@ namespace Shm.Primitives;
 /// locker at once (the kernel reports the dead owner) and the journal completes or discards its operation, so a
 /// crash never tears, duplicates or leaks anything; only the message the dead process was taking is lost.</para>
 /// <para>Ordering: FIFO at the front (<see cref="TryEnqueue(ReadOnlySpan{byte})"/> / <see cref="TryDequeue(out byte[])"/>);
-/// <see cref="TryEnqueueFront"/> puts a message back at the head and <see cref="TryDequeueBack(out byte[])"/> takes
+/// <see cref="TryEnqueueFront(ReadOnlySpan{byte})"/> puts a message back at the head and <see cref="TryDequeueBack(out byte[])"/> takes
 /// the newest.</para>
 /// </remarks>
 /// <example>

@@ -41,7 +41,7 @@ public sealed unsafe partial class ShmQueue<T>
     /// <see cref="OperationCanceledException"/>) or the queue is disposed.
     /// </summary>
     public IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default) =>
-        QueueAsyncHelpers.ReadAll(this, cancellationToken);
+        AsyncForms.ReadAll(DequeueAsync, cancellationToken);
 
     /// <summary>
     /// This queue as a <see cref="System.Threading.Channels.ChannelReader{T}"/>: TryRead/ReadAsync/WaitToReadAsync
@@ -76,7 +76,7 @@ public sealed unsafe partial class ShmQueue<T>
     }
 
     private static ValueTask<bool> AwaitTrue(QueueAsyncOperation<T> operation) =>
-        QueueAsyncHelpers.CompleteWithTrue(new ValueTask(operation, operation.Version));
+        AsyncForms.CompleteWithTrue(new ValueTask(operation, operation.Version));
 
     private QueueAsyncOperation<T> Park(QueueOperationKind kind, T item, CancellationToken cancellationToken)
     {
