@@ -8,6 +8,10 @@ using Shm.TestWorker;
 //   create-race NAME CAPACITY START_UNIX_MS     wait for the start instant, CreateOrOpen, push our pid, print capacity
 //   open-fd FD                                  open an inherited memfd, pop one item, print it
 //   open-path PATH                              open a queue by path (e.g. /proc/PID/fd/N), pop one item, print it
+//   bq-produce NAME PRODUCER COUNT MODE         ShmByteQueue: push ByteQueueMessage (PRODUCER, 0..COUNT-1);
+//                                               MODE: back, front, or a batch size for EnqueueMany
+//   bq-consume NAME LOG LOG_CAPACITY MODE       ShmByteQueue: pop until the sentinel, logging identity and hash
+//                                               of each message; MODE: front, back, or a batch size; exit 3 if torn
 // Prints "ready" once the queue is open, and "done" (or a result) at the end. SHM_FAULT arms fault points.
 static long L(string s) => long.Parse(s, CultureInfo.InvariantCulture);
 TimeSpan patience = TimeSpan.FromMinutes(2);
@@ -94,6 +98,99 @@ switch (args[0])
         using var queue = ShmQueue<long>.OpenExisting(args[1]);
         Console.WriteLine(queue.Dequeue(patience).ToString(CultureInfo.InvariantCulture));
         return 0;
+    }
+    case "bq-produce":
+    {
+        using var queue = ShmByteQueue.OpenExisting(args[1]);
+        Console.WriteLine("ready");
+        int producer = (int)L(args[2]), count = (int)L(args[3]);
+        string mode = args[4];
+        if (mode is "back" or "front")
+        {
+            for (int seq = 0; seq < count; seq++)
+            {
+                byte[] message = ByteQueueMessage.Create(producer, seq);
+                bool pushed = mode == "back" ? queue.TryEnqueue(message, patience) : queue.TryEnqueueFront(message, patience);
+                if (!pushed)
+                    throw new TimeoutException("byte queue stayed full");
+            }
+        }
+        else
+        {
+            int batch = (int)L(mode);
+            for (int seq = 0; seq < count; seq += batch)
+            {
+                ReadOnlyMemory<byte>[] messages = Enumerable.Range(seq, Math.Min(batch, count - seq))
+                    .Select(s => (ReadOnlyMemory<byte>)ByteQueueMessage.Create(producer, s)).ToArray();
+                if (queue.EnqueueMany(messages, patience) != messages.Length)
+                    throw new TimeoutException("byte queue stayed full");
+            }
+        }
+        Console.WriteLine("done");
+        return 0;
+    }
+    case "bq-consume":
+    {
+        using var queue = ShmByteQueue.OpenExisting(args[1]);
+        using var log = new ItemLog(args[2], L(args[3]));
+        string mode = args[4];
+        Console.WriteLine("ready");
+        var buffer = new byte[64 * 1024];
+        var lengths = new int[mode is "front" or "back" ? 1 : (int)L(mode)];
+        while (true)
+        {
+            int n;
+            if (mode is "front" or "back")
+            {
+                bool taken = mode == "front"
+                    ? queue.TryDequeue(out byte[] one, patience)
+                    : queue.TryDequeueBack(out one, patience);
+                if (!taken)
+                    throw new TimeoutException("byte queue stayed empty");
+                one.CopyTo(buffer, 0);
+                lengths[0] = one.Length;
+                n = 1;
+            }
+            else
+            {
+                n = queue.DequeueMany(buffer, lengths, patience);
+                if (n == 0)
+                    throw new TimeoutException("byte queue stayed empty");
+            }
+            int at = 0;
+            for (int k = 0; k < n; k++)
+            {
+                ReadOnlySpan<byte> message = buffer.AsSpan(at, lengths[k]);
+                at += lengths[k];
+                if (message.SequenceEqual(ByteQueueMessage.Sentinel))
+                {
+                    // Keep what the batch took after the sentinel: log messages, hand back other consumers' sentinels.
+                    for (int j = k + 1; j < n; j++)
+                    {
+                        ReadOnlySpan<byte> rest = buffer.AsSpan(at, lengths[j]);
+                        at += lengths[j];
+                        if (rest.SequenceEqual(ByteQueueMessage.Sentinel))
+                        {
+                            queue.Enqueue(ByteQueueMessage.Sentinel, patience);
+                        }
+                        else
+                        {
+                            log.Append(ByteQueueMessage.IdentityOf(rest));
+                            log.Append(ByteQueueMessage.Hash(rest));
+                        }
+                    }
+                    Console.WriteLine("done");
+                    return 0;
+                }
+                if (!ByteQueueMessage.IsIntact(message))
+                {
+                    Console.Error.WriteLine($"torn message of {message.Length} bytes");
+                    return 3;
+                }
+                log.Append(ByteQueueMessage.IdentityOf(message));
+                log.Append(ByteQueueMessage.Hash(message));
+            }
+        }
     }
     default:
         Console.Error.WriteLine($"unknown role {args[0]}");
