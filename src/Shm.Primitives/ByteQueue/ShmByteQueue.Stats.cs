@@ -7,21 +7,16 @@ namespace Shm.Primitives;
 // Statistics: per-thread counters in the participant records, summed on read (see ShmQueue.Stats.cs).
 public sealed partial class ShmByteQueue
 {
-    /// <summary>Totals over all processes that used this queue; see <see cref="ShmByteQueueStats"/>.</summary>
-    public ShmByteQueueStats GetStats()
+    /// <summary>
+    /// Totals over all processes that used this queue; see <see cref="ShmByteQueueStats"/>. Never takes the lock
+    /// (a stopped holder cannot block diagnostics), so Count and ArenaUsed here are a racy snapshot, clamped to
+    /// their limits; the <see cref="Count"/> and <see cref="ArenaUsed"/> properties are exact.
+    /// </summary>
+    public unsafe ShmByteQueueStats GetStats()
     {
-        long count, arenaUsed;
-        EnterLock(WaitForLock);
-        try
-        {
-            QueueState state = ReadStateLocked();
-            count = state.Count;
-            arenaUsed = state.ArenaUsed;
-        }
-        finally
-        {
-            ExitLock();
-        }
+        ThrowIfDisposed();
+        long count = Math.Clamp(Volatile.Read(ref _state[1]) - Volatile.Read(ref _state[0]), 0, _capacity);
+        long arenaUsed = Math.Clamp(Volatile.Read(ref _state[3]), 0, _arenaBytes);
         return new ShmByteQueueStats(
             count,
             _capacity,

@@ -27,6 +27,7 @@ internal static unsafe class RobustMutex
     /// <summary>Bytes reserved for a pthread_mutex_t (40 on x86-64 and arm64 glibc).</summary>
     public const int Size = 64;
 
+    private const int SpinTries = 6;
     private const int ProcessShared = 1;
     private const int Robust = 1;
     private const int ClockMonotonic = 1;
@@ -57,8 +58,21 @@ internal static unsafe class RobustMutex
         }
     }
 
-    /// <summary>Takes the mutex, waiting as long as it takes.</summary>
-    public static LockOutcome Lock(void* mutex, string segment) => Outcome(Libc.PthreadMutexLock(mutex), segment);
+    /// <summary>
+    /// Takes the mutex, waiting as long as it takes. Tries a few times with short spins first: glibc's robust lock
+    /// goes straight to a futex sleep on contention, and a sleep costs more than a critical section here.
+    /// </summary>
+    public static LockOutcome Lock(void* mutex, string segment)
+    {
+        for (int i = 0; i < SpinTries; i++)
+        {
+            int result = Libc.PthreadMutexTrylock(mutex);
+            if (result != Libc.EBUSY)
+                return Outcome(result, segment);
+            Thread.SpinWait(8 << i);
+        }
+        return Outcome(Libc.PthreadMutexLock(mutex), segment);
+    }
 
     /// <summary>Takes the mutex if it is free, without waiting.</summary>
     public static LockOutcome TryLock(void* mutex, string segment) => Outcome(Libc.PthreadMutexTrylock(mutex), segment);
