@@ -12,6 +12,9 @@ using Shm.TestWorker;
 //                                               MODE: back, front, or a batch size for EnqueueMany
 //   bq-consume NAME LOG LOG_CAPACITY MODE       ShmByteQueue: pop until the sentinel, logging identity and hash
 //                                               of each message; MODE: front, back, or a batch size; exit 3 if torn
+//   ps-publish NAME PUBLISHER COUNT BATCH        ShmPubSub<long>: publish (PUBLISHER << 32 | seq) for seq in [0, COUNT),
+//                                               BATCH > 1 with PublishMany
+//   ps-subscribe NAME LOG LOG_CAPACITY COUNT     ShmPubSub<long>: subscribe (future messages), read COUNT, log each
 // Prints "ready" once the queue is open, and "done" (or a result) at the end. SHM_FAULT arms fault points.
 static long L(string s) => long.Parse(s, CultureInfo.InvariantCulture);
 TimeSpan patience = TimeSpan.FromMinutes(2);
@@ -191,6 +194,37 @@ switch (args[0])
                 log.Append(ByteQueueMessage.Hash(message));
             }
         }
+    }
+    case "ps-publish":
+    {
+        using var ring = ShmPubSub<long>.OpenExisting(args[1]);
+        Console.WriteLine("ready");
+        long publisher = L(args[2]), count = L(args[3]);
+        int batch = (int)L(args[4]);
+        var values = new long[batch];
+        for (long seq = 0; seq < count; seq += batch)
+        {
+            int n = (int)Math.Min(batch, count - seq);
+            for (int k = 0; k < n; k++)
+                values[k] = (publisher << 32) | (seq + k);
+            if (batch == 1)
+                ring.Publish(values[0]);
+            else
+                ring.PublishMany(values.AsSpan(0, n));
+        }
+        Console.WriteLine("done");
+        return 0;
+    }
+    case "ps-subscribe":
+    {
+        using var ring = ShmPubSub<long>.OpenExisting(args[1]);
+        using var log = new ItemLog(args[2], L(args[3]));
+        ShmSubscriber<long> subscriber = ring.Subscribe();
+        Console.WriteLine("ready");
+        for (long read = L(args[4]); read > 0; read--)
+            log.Append(subscriber.Poll(patience));
+        Console.WriteLine(subscriber.OverflowCount + subscriber.SkippedCount == 0 ? "done" : "lost");
+        return 0;
     }
     default:
         Console.Error.WriteLine($"unknown role {args[0]}");

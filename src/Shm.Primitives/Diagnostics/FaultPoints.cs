@@ -69,12 +69,24 @@ internal static class FaultPoints
     /// <summary>ShmByteQueue, lock held: popmany state half applied.</summary>
     public const string ByteQueuePopManyApplying = "bytequeue.popmany.applying";
 
+    /// <summary>ShmPubSub: a publisher took its position, its slot untouched.</summary>
+    public const string PubSubPublishClaimed = "pubsub.publish.claimed";
+
+    /// <summary>ShmPubSub: a publisher marked its slot "writing", the value not committed.</summary>
+    public const string PubSubPublishWriting = "pubsub.publish.writing";
+
+    /// <summary>ShmPubSub.PublishMany: a run of positions taken, no slot touched.</summary>
+    public const string PubSubPublishManyClaimed = "pubsub.publishmany.claimed";
+
     public static readonly IReadOnlyList<string> All =
     [
         QueuePushClaimed,
         QueuePopClaimed,
         QueuePushManyClaimed,
         QueuePopManyClaimed,
+        PubSubPublishClaimed,
+        PubSubPublishWriting,
+        PubSubPublishManyClaimed,
         ByteQueuePushStaged,
         ByteQueuePushCommitted,
         ByteQueuePushApplying,

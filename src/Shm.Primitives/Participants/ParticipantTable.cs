@@ -212,6 +212,26 @@ internal sealed unsafe class ParticipantTable
         return any;
     }
 
+    /// <summary>Whether a live process has an announced claim covering <paramref name="position"/> on the given side.</summary>
+    public bool HasLiveClaim(long position, bool consumerSide)
+    {
+        for (int i = 0; i < _recordCount; i++)
+        {
+            byte* record = RecordAt(i);
+            ulong claim = Volatile.Read(ref *(ulong*)(record + L.ClaimOffset));
+            if ((claim & L.ActiveBit) == 0 || ((claim & L.ConsumerBit) != 0) != consumerSide)
+                continue;
+            long start = (long)(claim & L.PositionMask);
+            uint count = Volatile.Read(ref *(uint*)(record + L.ClaimCountOffset));
+            if (position < start || position - start >= count)
+                continue;
+            ulong owner = Volatile.Read(ref *(ulong*)(record + L.OwnerOffset));
+            if (owner != 0 && (owner & L.ReapingBit) == 0 && ProcessIdentity.IsAlive(owner))
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Sum of one counter over all records plus the retired value.</summary>
     public long SumCounter(int index)
     {
