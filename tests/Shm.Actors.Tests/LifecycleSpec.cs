@@ -63,10 +63,11 @@ public sealed class LifecycleSpec : ActorSpec
     }
 
     [Fact]
-    public void Graceful_stop_completes_when_stopped()
+    public async Task Graceful_stop_completes_when_stopped()
     {
         IActorRef actor = Sys.ActorOf(Props.Create<EchoActor>());
-        Assert.True(actor.GracefulStop(TimeSpan.FromSeconds(5)).Wait(TimeSpan.FromSeconds(10)));
+        Assert.True(await actor.GracefulStop(TimeSpan.FromSeconds(5)));
+        Assert.True(await actor.GracefulStop(TimeSpan.FromSeconds(5)));   // already stopped
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class SelectionSpec : ActorSpec
     }
 
     [Fact]
-    public void Identify_and_ResolveOne()
+    public async Task Identify_and_ResolveOne()
     {
         var (_, w1, _, _) = Tree();
         Sys.ActorSelection("/user/pool/worker-1").Tell(new Identify("id-1"));
@@ -53,9 +53,8 @@ public sealed class SelectionSpec : ActorSpec
         Assert.Equal(w1, found.Subject);
         Sys.ActorSelection("/user/pool/missing").Tell(new Identify("id-2"));
         Assert.Null(ExpectMsg<ActorIdentity>().Subject);
-        Assert.Equal(w1, Sys.ActorSelection("/user/pool/worker-1").ResolveOne(TimeSpan.FromSeconds(3)).Result);
-        var e = Assert.Throws<AggregateException>(() => Sys.ActorSelection("/user/pool/missing").ResolveOne(TimeSpan.FromSeconds(3)).Wait());
-        Assert.IsType<ActorNotFoundException>(e.InnerException);
+        Assert.Equal(w1, await Sys.ActorSelection("/user/pool/worker-1").ResolveOne(TimeSpan.FromSeconds(3)));
+        await Assert.ThrowsAsync<ActorNotFoundException>(() => Sys.ActorSelection("/user/pool/missing").ResolveOne(TimeSpan.FromSeconds(3)));
     }
 
     [Fact]
