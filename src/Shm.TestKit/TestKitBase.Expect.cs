@@ -27,6 +27,10 @@ public abstract partial class TestKitBase
     public T ExpectMsg<T>(Func<T, IActorRef, bool> isMessageAndSender, TimeSpan? timeout = null, string? hint = null) =>
         ExpectMsg(isMessageAndSender, timeout, hint, " matching the predicate");
 
+    /// <summary>Expects the next message to be a <typeparamref name="T"/> and runs <paramref name="assert"/> on it and its sender.</summary>
+    public T ExpectMsg<T>(Action<T, IActorRef> assert, TimeSpan? timeout = null, string? hint = null) =>
+        ExpectMsg<T>((m, s) => { assert(m, s); return true; }, timeout, hint, "");
+
     /// <summary>Expects the next message to be a <typeparamref name="T"/> sent by <paramref name="sender"/>.</summary>
     public T ExpectMsgFrom<T>(IActorRef sender, TimeSpan? timeout = null, string? hint = null) =>
         ExpectMsg<T>((_, s) => s.Equals(sender), timeout, hint, $" from {sender}");

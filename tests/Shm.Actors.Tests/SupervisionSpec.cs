@@ -270,6 +270,40 @@ public sealed class SupervisionSpec : ActorSpec
         ExpectMsg(0);
     }
 
+    [Fact]
+    public void Resuming_an_actor_whose_constructor_failed_builds_a_fresh_instance()
+    {
+        var attempts = new AttemptCounter();
+        IActorRef supervisor = NewSupervisor(new OneForOneStrategy(_ => Directive.Resume));
+        IActorRef child = ChildOf(supervisor, Props.Create(() => new FailsFirstTime(attempts)));
+        child.Tell("hello");
+        ExpectMsg("hello");
+        Assert.Equal(2, attempts.Count);
+    }
+
+    [Fact]
+    public void Reflection_props_surface_the_constructor_exception()
+    {
+        Sys.EventStream.Subscribe<Event.Error>(TestActor);
+        Sys.ActorOf(Props.Create(typeof(BrokenActor)));
+        var error = FishForMessage<Event.Error>(e => e.Cause is ActorInitializationException);
+        Assert.IsType<InvalidOperationException>(error.Cause!.InnerException);
+    }
+
+    public sealed class AttemptCounter
+    {
+        public int Count;
+    }
+
+    private sealed class FailsFirstTime : ReceiveActor
+    {
+        public FailsFirstTime(AttemptCounter attempts)
+        {
+            if (++attempts.Count == 1) throw new InvalidOperationException("first attempt");
+            ReceiveAny(m => Sender.Tell(m));
+        }
+    }
+
     private sealed class BrokenActor : ReceiveActor
     {
         public BrokenActor() => throw new InvalidOperationException("cannot start");

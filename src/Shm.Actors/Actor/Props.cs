@@ -54,7 +54,7 @@ public sealed class Props
         if (!typeof(ActorBase).IsAssignableFrom(type) || type.IsAbstract)
             throw new ArgumentException($"Type {type} is not a concrete subclass of ActorBase, so it cannot be an actor.", nameof(type));
         object?[] captured = args ?? [];
-        return new Props(type, () => (ActorBase)Activator.CreateInstance(type, captured)!, null, null, null);
+        return new Props(type, () => CreateByReflection(type, captured), null, null, null);
     }
 
     /// <summary>A copy that uses the mailbox registered as <paramref name="mailboxId"/>.</summary>
@@ -67,6 +67,20 @@ public sealed class Props
     public Props WithSupervisorStrategy(SupervisorStrategy strategy) => new(Type, _factory, Mailbox, Dispatcher, strategy);
 
     internal ActorBase NewActor() => _factory();
+
+    private static ActorBase CreateByReflection(Type type, object?[] args)
+    {
+        try
+        {
+            return (ActorBase)Activator.CreateInstance(type, args)!;
+        }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+        {
+            // Surface the constructor's own exception, as a factory lambda would, not the reflection wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"Props({Type.Name})";

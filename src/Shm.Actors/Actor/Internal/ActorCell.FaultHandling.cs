@@ -80,6 +80,12 @@ internal sealed partial class ActorCell
 
     private void FaultResume(Exception? causedByFailure)
     {
+        if (_actor is null && causedByFailure is not null && !_terminating)
+        {
+            // The instance was never built (its constructor or PreStart threw): there is nothing to resume, so build one.
+            FinishRecreate(causedByFailure);
+            return;
+        }
         if (Mailbox.SuspendCount > 0) Mailbox.SuspendCount--;
         if (_failed && causedByFailure is not null)
         {

@@ -60,4 +60,5 @@ internal sealed class TimerScheduler(ActorCell cell) : ITimerScheduler
 }
 
 /// <summary>A timer's message on its way through the mailbox.</summary>
-internal sealed record TimerMessage(object Key, int Generation, object Message, TimerScheduler Owner) : IAutoReceivedMessage;
+/// <remarks>Suppressed as a dead letter: a timer that fires while its actor stops is routine, not a lost message.</remarks>
+internal sealed record TimerMessage(object Key, int Generation, object Message, TimerScheduler Owner) : IAutoReceivedMessage, Event.IDeadLetterSuppression;
