@@ -37,31 +37,3 @@ public abstract class LogEvent
     /// <inheritdoc />
     public override string ToString() => $"[{LogLevel}][{Timestamp:O}][{LogSource}] {Message}{(Cause is null ? "" : " " + Cause)}";
 }
-
-/// <summary>A debug-level log event.</summary>
-public sealed class Debug(string logSource, Type logClass, string message, Exception? cause = null) : LogEvent(logSource, logClass, message, cause)
-{
-    /// <inheritdoc />
-    public override LogLevel LogLevel => LogLevel.DebugLevel;
-}
-
-/// <summary>An info-level log event.</summary>
-public sealed class Info(string logSource, Type logClass, string message, Exception? cause = null) : LogEvent(logSource, logClass, message, cause)
-{
-    /// <inheritdoc />
-    public override LogLevel LogLevel => LogLevel.InfoLevel;
-}
-
-/// <summary>A warning-level log event.</summary>
-public sealed class Warning(string logSource, Type logClass, string message, Exception? cause = null) : LogEvent(logSource, logClass, message, cause)
-{
-    /// <inheritdoc />
-    public override LogLevel LogLevel => LogLevel.WarningLevel;
-}
-
-/// <summary>An error-level log event.</summary>
-public sealed class Error(string logSource, Type logClass, string message, Exception? cause = null) : LogEvent(logSource, logClass, message, cause)
-{
-    /// <inheritdoc />
-    public override LogLevel LogLevel => LogLevel.ErrorLevel;
-}

@@ -39,6 +39,8 @@ internal sealed partial class ActorCell
         return child;
     }
 
+    public ActorSelection ActorSelection(string path) => Actors.ActorSelection.Create(System, SelfRef, path);
+
     public IActorRef Child(string name) => _children.TryGetValue(name, out ChildRestartStats? s) ? s.Child : ActorRefs.Nobody;
 
     internal InternalActorRef? GetSingleChild(string name) => _children.TryGetValue(name, out ChildRestartStats? s) ? s.Child : null;
@@ -79,9 +81,4 @@ internal sealed partial class ActorCell
 
     // Interlocked: guardians generate names for system.ActorOf calls from any thread.
     private string GenerateName() => "$" + ActorNames.Base64(Interlocked.Increment(ref _nextGeneratedName));
-}
-
-internal sealed partial class ActorCell
-{
-    public ActorSelection ActorSelection(string path) => Actors.ActorSelection.Create(System, SelfRef, path);
 }

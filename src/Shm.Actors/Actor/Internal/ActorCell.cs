@@ -205,22 +205,3 @@ internal sealed partial class ActorCell : IActorContext
 
     public override string ToString() => $"ActorCell({SelfRef.Path})";
 }
-
-internal sealed partial class ActorCell
-{
-    private UnboundedStash? _stash;
-    private TimerScheduler? _timers;
-    private bool _currentStashed;
-
-    public IStash Stash => _stash ??= new UnboundedStash(this);
-
-    public ITimerScheduler Timers => _timers ??= new TimerScheduler(this);
-
-    public IActorRef? CurrentSender => _currentSender;
-
-    public bool CurrentMessageStashed
-    {
-        get => _currentStashed;
-        set => _currentStashed = value;
-    }
-}
