@@ -91,7 +91,10 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         Schedule();
     }
 
-    /// <summary>Queues the turn unless it is already queued or running.</summary>
+    /// <summary>
+    /// Queues the turn unless it is already queued or running. A pool thread queues it locally: the message that woke the
+    /// actor was just written by this thread, so running the receiver here next finds it in cache.
+    /// </summary>
     public void Schedule()
     {
         if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
@@ -127,27 +130,38 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         ActorCell cell = _cell;
         ActorCell? previous = ActorCell.Current;
         ActorCell.Current = cell;
+        bool yielded = false;
         try
         {
             ProcessSystemMessages(cell);
-            if (cell.CanProcessUserMessages) ProcessUserMessages(cell);
+            if (cell.CanProcessUserMessages) yielded = ProcessUserMessages(cell);
         }
         finally
         {
             ActorCell.Current = previous;
-            // Full fence: the clear must be globally visible before we read the queues below, or a producer that saw the flag
-            // still set (and so did not schedule) could be missed by our re-check as well.
-            Interlocked.Exchange(ref _scheduled, 0);
-            if (!_closed && (Volatile.Read(ref _systemHead) is not null || (cell.CanProcessUserMessages && HasUserMessages)))
-                Schedule();
+            if (yielded && !_closed)
+            {
+                // The turn used its whole throughput and mail is waiting: go to the back of the global queue, keeping
+                // the scheduled flag (this turn still owns it). Re-queueing on the local queue would pop this actor
+                // right back (it is LIFO for its own thread) and starve the actors it has just sent to.
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+            else
+            {
+                // Full fence: the clear must be globally visible before we read the queues below, or a producer that saw
+                // the flag still set (and so did not schedule) could be missed by our re-check as well.
+                Interlocked.Exchange(ref _scheduled, 0);
+                if (!_closed && (Volatile.Read(ref _systemHead) is not null || (cell.CanProcessUserMessages && HasUserMessages)))
+                    Schedule();
+            }
         }
     }
 
-    private void ProcessUserMessages(ActorCell cell)
+    /// <summary>Handles up to <c>throughput</c> user messages; true when it stopped at that limit with mail still waiting.</summary>
+    private bool ProcessUserMessages(ActorCell cell)
     {
         IMessageQueue queue = _queue;
-        int left = _throughput;
-        while (left-- > 0)
+        for (int left = _throughput; left > 0; left--)
         {
             Envelope envelope;
             if (_front is { Count: > 0 } front)
@@ -157,12 +171,13 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             }
             else if (!queue.TryDequeue(out envelope))
             {
-                return;
+                return false;
             }
             cell.Invoke(envelope);
             if (Volatile.Read(ref _systemHead) is not null) ProcessSystemMessages(cell);
-            if (!cell.CanProcessUserMessages) return;
+            if (!cell.CanProcessUserMessages) return false;
         }
+        return HasUserMessages;
     }
 
     private void ProcessSystemMessages(ActorCell cell)
