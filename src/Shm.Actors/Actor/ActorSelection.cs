@@ -38,7 +38,12 @@ public sealed class ActorSelection : ICanTell
         {
             if (!ActorPath.TryParse(path, out ActorPath? parsed))
                 throw new ArgumentException($"'{path}' is not a valid actor path; expected e.g. shm://{system.Name}/user/name.", nameof(path));
-            if (parsed.Address != system.Provider.DefaultAddress) return new ActorSelection(system, system.DeadLetterRef, []);
+            if (parsed.Address != system.LocalProvider.DefaultAddress)
+            {
+                // Another system: only a transport's provider can resolve it (to dead letters without one). No wildcards there.
+                IActorRef resolved = system.Provider.ResolveActorRef(parsed);
+                return new ActorSelection(system, resolved as InternalActorRef ?? new ForeignRef(resolved), []);
+            }
             return new ActorSelection(system, system.LocalProvider.RootGuardian, [.. parsed.Elements]);
         }
         string[] elements = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -116,4 +121,12 @@ public sealed class ActorSelection : ICanTell
 
     /// <inheritdoc />
     public override string ToString() => $"ActorSelection[Anchor({_anchor.Path}), Path({PathString})]";
+
+    /// <summary>Wraps a ref a transport's provider returned that is not one of the runtime's own.</summary>
+    private sealed class ForeignRef(IActorRef inner) : MinimalActorRef
+    {
+        public override ActorPath Path => inner.Path;
+
+        public override void Tell(object message, IActorRef? sender) => inner.Tell(message, sender);
+    }
 }

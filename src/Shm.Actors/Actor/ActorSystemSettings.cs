@@ -61,6 +61,13 @@ public sealed record ActorSystemSettings
     /// <summary>This process's node name in the system's address (<c>shm://system@node</c>), or null for a purely local address.</summary>
     public string? Node { get; init; }
 
+    /// <summary>
+    /// The transport seam: given the system and its local provider, returns the provider the system resolves paths with
+    /// (<see cref="ActorSystem.Provider"/>, selections of full addresses). A transport returns one that answers for other
+    /// processes' addresses (<c>shm://system@node/…</c>) and delegates everything else to the local provider. Null: local only.
+    /// </summary>
+    public Func<ActorSystem, IActorRefProvider, IActorRefProvider>? ProviderFactory { get; init; }
+
     /// <summary>Registered mailbox types by id; <see cref="DefaultMailboxId"/> is always present.</summary>
     public ImmutableDictionary<string, MailboxType> Mailboxes { get; init; } =
         ImmutableDictionary<string, MailboxType>.Empty.Add(DefaultMailboxId, new UnboundedMailbox());

@@ -7,6 +7,7 @@ namespace Shm.Actors.Internal;
 internal sealed class ActorSystemImpl : ActorSystem
 {
     private readonly LocalActorRefProvider _provider;
+    private readonly IActorRefProvider _resolvingProvider;
     private readonly TimerQueueScheduler _scheduler;
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Action> _terminationCallbacks = [];
@@ -25,6 +26,7 @@ internal sealed class ActorSystemImpl : ActorSystem
         Log = new LoggingAdapter(settings, EventStream, $"ActorSystem({name})", typeof(ActorSystem));
         _provider.CreateGuardians();
         _provider.SystemGuardianRef.Cell.CreateChild(Props.Create<DeadLetterListener>(), "deadLetterListener");
+        _resolvingProvider = settings.ProviderFactory?.Invoke(this, _provider) ?? _provider;
     }
 
     public override string Name { get; }
@@ -41,7 +43,7 @@ internal sealed class ActorSystemImpl : ActorSystem
 
     public override ILoggingAdapter Log { get; }
 
-    public override IActorRefProvider Provider => _provider;
+    public override IActorRefProvider Provider => _resolvingProvider;
 
     public LocalActorRefProvider LocalProvider => _provider;
 
