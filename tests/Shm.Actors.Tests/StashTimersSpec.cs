@@ -58,6 +58,24 @@ public sealed class StashTimersSpec : ActorSpec
     }
 
     [Fact]
+    public void Stashed_timer_and_Terminated_messages_survive_unstash()
+    {
+        IActorRef target = Sys.ActorOf(Props.Create<EchoActor>());
+        IActorRef actor = Sys.ActorOf(Props.Create(() => new StashEverything(target)));
+        actor.Tell("ready?");
+        ExpectMsg("ready");
+        Sys.Stop(target);
+        // The timer message and the Terminated are stashed while closed, and must both come out after "open".
+        AwaitAssert(() =>
+        {
+            actor.Tell("count?");
+            Assert.Equal(2, ExpectMsg<int>());
+        });
+        actor.Tell("open");
+        ExpectMsgAllOf("tick", "terminated");
+    }
+
+    [Fact]
     public void Single_timer_fires_once()
     {
         IActorRef actor = Sys.ActorOf(Props.Create(() => new TimerActor(TestActor)));
@@ -178,6 +196,32 @@ public sealed class StashTimersSpec : ActorSpec
         {
             Receive<string>(s => s == "count", _ => Sender.Tell(Stash.Count));
             Receive<string>(s => Sender.Tell(s));
+        }
+    }
+
+    private sealed class StashEverything : ReceiveActor, IWithUnboundedStash, IWithTimers
+    {
+        public IStash Stash { get; set; } = null!;
+
+        public ITimerScheduler Timers { get; set; } = null!;
+
+        public StashEverything(IActorRef target)
+        {
+            Context.Watch(target);
+            Timers.StartSingleTimer("t", "tick", TimeSpan.FromMilliseconds(10));
+            Receive<string>(s => s == "ready?", _ => Sender.Tell("ready"));
+            Receive<string>(s => s == "count?", _ => Sender.Tell(Stash.Count));
+            Receive<string>(s => s == "open", _ =>
+            {
+                IActorRef replyTo = Sender;
+                Become(() =>
+                {
+                    Receive<string>(s => replyTo.Tell(s));
+                    Receive<Terminated>(_ => replyTo.Tell("terminated"));
+                });
+                Stash.UnstashAll();
+            });
+            ReceiveAny(_ => Stash.Stash());
         }
     }
 

@@ -30,14 +30,20 @@ public static class Futures
     public static Task<T> Ask<T>(this ICanTell self, object message, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return Ask<T>(self, _ => message, timeout, cancellationToken);
+        return AskCore<T>(self, message, null, timeout, cancellationToken);
     }
 
     /// <summary>Asks with a message built from the reply-to ref (for protocols that carry it in the message).</summary>
     public static Task<T> Ask<T>(this ICanTell self, Func<IActorRef, object> messageFactory, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(messageFactory);
+        return AskCore<T>(self, null, messageFactory, timeout, cancellationToken);
+    }
+
+    // Exactly one of message and messageFactory is set; taking both avoids a closure per plain Ask.
+    private static Task<T> AskCore<T>(ICanTell self, object? message, Func<IActorRef, object>? messageFactory, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(self);
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
         ActorSystemImpl system = SystemOf(self);
         if (self is InternalActorRef target && target.IsTerminated)
@@ -47,7 +53,7 @@ public static class Futures
         var promise = new PromiseActorRef<T>(system);
         if (effective is { } due && due != Timeout.InfiniteTimeSpan) promise.StartTimeout(due);
         if (cancellationToken.CanBeCanceled) promise.RegisterCancellation(cancellationToken);
-        self.Tell(messageFactory(promise), promise);
+        self.Tell(message ?? messageFactory!(promise), promise);
         return promise.Task;
     }
 

@@ -111,12 +111,22 @@ internal sealed partial class ActorCell : IActorContext
     {
         switch (message)
         {
+            // The wrappers are unwrapped into the current message too, so that Stash() keeps what the actor saw: a stashed
+            // wrapper would be dropped on unstash, its watch or timer generation having been used up by this delivery.
             case DeliverTerminated deliver:
                 // Dropped if the watcher unwatched after the notification was queued.
-                if (_terminatedQueued.Remove(deliver.Actor)) ReceiveMessage(deliver.Message);
+                if (_terminatedQueued.Remove(deliver.Actor))
+                {
+                    _currentMessage = deliver.Message;
+                    ReceiveMessage(deliver.Message);
+                }
                 break;
             case TimerMessage timer:
-                if (_timers is not null && _timers.Accept(timer)) ReceiveMessage(timer.Message);
+                if (_timers is not null && _timers.Accept(timer))
+                {
+                    _currentMessage = timer.Message;
+                    ReceiveMessage(timer.Message);
+                }
                 break;
             case PoisonPill:
                 SelfRef.Stop();
