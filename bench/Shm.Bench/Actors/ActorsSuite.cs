@@ -20,11 +20,17 @@ public sealed class ActorsSuite : IBenchSuite
         int asks = (int)context.Size(200_000, 20_000);
         int repetitions = context.Quick ? 1 : 3;
 
-        // Warm both sides up (JIT, tiering, thread pool) before anything is measured.
-        PingPong.MeasureActors(2, 100_000);
-        PingPong.MeasureChannels(2, 100_000);
-        AskLatency.MeasureActors(10_000);
-        AskLatency.MeasureChannels(10_000);
+        // Warm both sides up for a fixed time, not a fixed count: tiered compilation promotes hot methods to optimized,
+        // PGO-instrumented code only after a delay, and a short count-based warm-up left quick runs measuring tier-0 code.
+        WarmUp(TimeSpan.FromSeconds(context.Quick ? 1 : 2), () =>
+        {
+            PingPong.MeasureActors(1, 100_000);
+            PingPong.MeasureActors(10, 20_000);
+            PingPong.MeasureChannels(1, 100_000);
+            PingPong.MeasureChannels(10, 20_000);
+            AskLatency.MeasureActors(5_000);
+            AskLatency.MeasureChannels(5_000);
+        });
 
         double actors1 = Best(repetitions, () => PingPong.MeasureActors(1, perPair1));
         double channels1 = Best(repetitions, () => PingPong.MeasureChannels(1, perPair1));
@@ -41,6 +47,13 @@ public sealed class ActorsSuite : IBenchSuite
         context.Log($"ask: actors p50 {actorsAsk.p50:0.00} us p99 {actorsAsk.p99:0.00} us; channels p50 {channelsAsk.p50:0.00} us p99 {channelsAsk.p99:0.00} us");
         yield return new BenchRow("actors.inproc.ask.rtt_p50_us", actorsAsk.p50, "us", "Channels request/response", channelsAsk.p50, HigherIsBetter: false);
         yield return new BenchRow("actors.inproc.ask.rtt_p99_us", actorsAsk.p99, "us", "Channels request/response", channelsAsk.p99, HigherIsBetter: false);
+    }
+
+    private static void WarmUp(TimeSpan duration, Action round)
+    {
+        long start = Stopwatch.GetTimestamp();
+        do round();
+        while (Stopwatch.GetElapsedTime(start) < duration);
     }
 
     private static double Best(int repetitions, Func<double> measure)
