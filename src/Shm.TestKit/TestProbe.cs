@@ -1,10 +1,13 @@
+using Shm.Actors.Internal;
+
 namespace Shm.TestKit;
 
 /// <summary>
 /// An extra test actor with the whole expectation API: stands in for a collaborator of the actor under test. A probe is
-/// never an implicit sender; use <see cref="Send"/> to send as the probe.
+/// itself an <see cref="IActorRef"/> (its <see cref="Ref"/>): pass it to the actor under test, watch it, tell it. A probe
+/// is never an implicit sender; use <see cref="Send"/> to send as the probe.
 /// </summary>
-public sealed class TestProbe : TestKitBase
+public sealed class TestProbe : TestKitBase, IActorRef, IWrappedActorRef
 {
     internal TestProbe(ActorSystem system, string? name) : base(system, name is null ? null : "probe-" + name) { }
 
@@ -34,6 +37,26 @@ public sealed class TestProbe : TestKitBase
 
     /// <summary>Creates an actor as a top-level actor supervised by the system (Akka creates it under the probe; this runtime's probes cannot supervise).</summary>
     public IActorRef ChildActorOf(Props props, string? name = null) => Sys.ActorOf(props, name);
+
+    /// <summary>The probe's path (that of <see cref="Ref"/>).</summary>
+    public ActorPath Path => Ref.Path;
+
+    IActorRef IWrappedActorRef.Underlying => Ref;
+
+    /// <summary>Sends to the probe, as <see cref="Ref"/>.Tell does.</summary>
+    public void Tell(object message, IActorRef? sender) => Ref.Tell(message, sender);
+
+    /// <summary>Equal to its <see cref="Ref"/> and to other wrappers of it.</summary>
+    public bool Equals(IActorRef? other) => Ref.Equals(other is IWrappedActorRef w ? w.Underlying : other);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is IActorRef other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Ref.GetHashCode();
+
+    /// <summary>Orders as its <see cref="Ref"/>.</summary>
+    public int CompareTo(IActorRef? other) => Ref.CompareTo(other is IWrappedActorRef w ? w.Underlying : other);
 
     /// <inheritdoc />
     public override string ToString() => $"TestProbe({Ref.Path})";

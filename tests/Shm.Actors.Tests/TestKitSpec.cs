@@ -120,6 +120,35 @@ public sealed class TestKitSpec : ActorSpec
     }
 
     [Fact]
+    public void A_probe_is_an_actor_ref()
+    {
+        TestProbe probe = CreateTestProbe();
+        IActorRef forwarder = Sys.ActorOf(Props.Create(() => new ForwardingActor(probe)));
+        forwarder.Tell("via probe as ref");
+        probe.ExpectMsg("via probe as ref");
+        Assert.Equal(probe.Ref, (IActorRef)probe);
+        Assert.True(probe.Equals(probe.Ref));
+
+        // Actors can watch a probe passed as a plain IActorRef, and the TestKit can stop it.
+        TestProbe watcher = CreateTestProbe();
+        IActorRef deathWatcher = Sys.ActorOf(Props.Create(() => new ProbeWatcher(probe, watcher)));
+        watcher.ExpectMsg("watching");
+        Sys.Stop(probe);
+        Assert.Equal(probe.Ref, watcher.ExpectMsg<Terminated>().ActorRef);
+        Assert.NotNull(deathWatcher);
+    }
+
+    private sealed class ProbeWatcher : ReceiveActor
+    {
+        public ProbeWatcher(IActorRef subject, IActorRef report)
+        {
+            Context.Watch(subject);
+            Receive<Terminated>(t => report.Tell(t));
+            report.Tell("watching");
+        }
+    }
+
+    [Fact]
     public async Task Async_expectations()
     {
         TestActor.Tell("async");

@@ -44,6 +44,7 @@ public static class Futures
     private static Task<T> AskCore<T>(ICanTell self, object? message, Func<IActorRef, object>? messageFactory, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(self);
+        if (self is IActorRef actorRef) self = actorRef.Unwrap();
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
         ActorSystemImpl system = SystemOf(self);
         if (self is InternalActorRef target && target.IsTerminated)

@@ -29,6 +29,7 @@ public sealed class EventStream
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         ArgumentNullException.ThrowIfNull(channel);
+        subscriber = subscriber.Unwrap();
         bool isNew;
         lock (_lock)
         {
@@ -50,6 +51,7 @@ public sealed class EventStream
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         ArgumentNullException.ThrowIfNull(channel);
+        subscriber = subscriber.Unwrap();
         bool removeAll;
         lock (_lock)
         {
@@ -73,6 +75,7 @@ public sealed class EventStream
     public void Unsubscribe(IActorRef subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
+        subscriber = subscriber.Unwrap();
         bool removed;
         lock (_lock)
         {

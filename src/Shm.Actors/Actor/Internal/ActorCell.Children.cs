@@ -48,6 +48,7 @@ internal sealed partial class ActorCell
     public void Stop(IActorRef child)
     {
         ArgumentNullException.ThrowIfNull(child);
+        child = child.Unwrap();
         if (child.Equals(SelfRef)) SelfRef.Stop();
         else if (IsChild(child)) StopChild((InternalActorRef)child);
         else (child as InternalActorRef)?.Stop();

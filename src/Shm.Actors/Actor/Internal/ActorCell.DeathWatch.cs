@@ -22,6 +22,7 @@ internal sealed partial class ActorCell
     private IActorRef WatchCore(IActorRef subject, object? message)
     {
         ArgumentNullException.ThrowIfNull(subject);
+        subject = subject.Unwrap();
         if (subject.Equals(SelfRef)) return subject;
         bool already = _watching.ContainsKey(subject);
         _watching[subject] = message;
@@ -32,6 +33,7 @@ internal sealed partial class ActorCell
     public IActorRef Unwatch(IActorRef subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
+        subject = subject.Unwrap();
         _terminatedQueued.Remove(subject);
         if (_watching.Remove(subject) && subject is InternalActorRef target) target.SendSystemMessage(new Unwatch(subject, SelfRef));
         return subject;

@@ -73,7 +73,7 @@ internal sealed class ActorSystemImpl : ActorSystem
     public override void Stop(IActorRef actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        (actor as InternalActorRef)?.Stop();
+        (actor.Unwrap() as InternalActorRef)?.Stop();
     }
 
     public override Task Terminate()
