@@ -6,6 +6,10 @@ namespace Shm.TestKit;
 internal sealed class MessageQueue
 {
     private readonly ConcurrentQueue<ReceivedMessage> _items = new();
+
+    // Messages an expectation looked at and put back (ReceiveWhile's first non-match); taken before _items. Only the
+    // test thread pushes and takes them, but the semaphore counts them with the rest.
+    private readonly ConcurrentStack<ReceivedMessage> _putBack = new();
     private readonly SemaphoreSlim _available = new(0);
 
     public void Add(ReceivedMessage message)
@@ -14,20 +18,30 @@ internal sealed class MessageQueue
         _available.Release();
     }
 
+    /// <summary>Makes <paramref name="message"/> the next one taken.</summary>
+    public void PutBack(ReceivedMessage message)
+    {
+        _putBack.Push(message);
+        _available.Release();
+    }
+
     public bool TryTake(TimeSpan timeout, out ReceivedMessage? message, CancellationToken cancellationToken = default)
     {
         message = null;
         if (timeout < TimeSpan.Zero) timeout = TimeSpan.Zero;
         if (!_available.Wait(timeout, cancellationToken)) return false;
-        return _items.TryDequeue(out message);   // every Release follows an Enqueue, so this succeeds
+        return TakeCounted(out message);
     }
+
+    // Every Release follows a push or an enqueue, so after a successful Wait one of the two holds a message.
+    private bool TakeCounted(out ReceivedMessage? message) => _putBack.TryPop(out message) || _items.TryDequeue(out message);
 
     public async Task<ReceivedMessage?> TakeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (timeout < TimeSpan.Zero) timeout = TimeSpan.Zero;
         if (!await _available.WaitAsync(timeout, cancellationToken).ConfigureAwait(false)) return null;
-        return _items.TryDequeue(out ReceivedMessage? message) ? message : null;
+        return TakeCounted(out ReceivedMessage? message) ? message : null;
     }
 
-    public int Count => _items.Count;
+    public int Count => _items.Count + _putBack.Count;
 }

@@ -4,6 +4,7 @@ namespace Shm.TestKit;
 internal sealed class TestActor(MessageQueue queue) : ActorBase
 {
     private AutoPilot? _autoPilot;
+    private Func<object, bool>? _ignore;
 
     protected override bool Receive(object message)
     {
@@ -20,7 +21,11 @@ internal sealed class TestActor(MessageQueue queue) : ActorBase
             case SetAutoPilotCommand set:
                 _autoPilot = set.Pilot;
                 return true;
+            case SetIgnoreCommand ignore:
+                _ignore = ignore.ShouldIgnore;
+                return true;
         }
+        if (_ignore is { } shouldIgnore && shouldIgnore(message)) return true;
         if (_autoPilot is { } pilot)
         {
             AutoPilot next = pilot.Run(Sender, message);
@@ -35,4 +40,6 @@ internal sealed class TestActor(MessageQueue queue) : ActorBase
     internal sealed record UnwatchCommand(IActorRef Subject, ManualResetEventSlim Done);
 
     internal sealed record SetAutoPilotCommand(AutoPilot? Pilot);
+
+    internal sealed record SetIgnoreCommand(Func<object, bool>? ShouldIgnore);
 }

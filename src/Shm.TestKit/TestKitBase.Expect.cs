@@ -104,6 +104,43 @@ public abstract partial class TestKitBase
         return received;
     }
 
+    /// <summary>Expects the next message to equal one of <paramref name="messages"/>, and returns it.</summary>
+    public T ExpectMsgAnyOf<T>(params T[] messages)
+    {
+        TimeSpan wait = RemainingOrDefault;
+        ReceivedMessage received = TakeOne(wait)
+            ?? throw Fail($"Timeout ({wait.TotalMilliseconds:0} ms) while waiting for any of [{string.Join(", ", messages)}]", null);
+        if (received.Message is T typed && messages.Contains(typed)) return typed;
+        throw Fail($"Expected any of [{string.Join(", ", messages)}], but received {received.Message}", null);
+    }
+
+    /// <summary>
+    /// Collects messages while <paramref name="filter"/> maps them to a non-null value, up to <paramref name="msgs"/> messages,
+    /// until <paramref name="max"/> (default: remaining or 3 s) is over or no message comes for <paramref name="idle"/>.
+    /// The first message the filter rejects ends the collection and stays queued for the next expectation.
+    /// </summary>
+    public IReadOnlyList<T> ReceiveWhile<T>(Func<object, T?> filter, TimeSpan? max = null, TimeSpan? idle = null, int msgs = int.MaxValue) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        TimeSpan total = Resolve(max);
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(total.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        var collected = new List<T>();
+        while (collected.Count < msgs)
+        {
+            TimeSpan left = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), deadline);
+            if (idle is { } i && i < left) left = i;
+            if (_queue.TryTake(left, out ReceivedMessage? received) is false || received is null) break;
+            if (filter(received.Message) is not { } value)
+            {
+                _queue.PutBack(received);
+                break;
+            }
+            Record(received);
+            collected.Add(value);
+        }
+        return collected;
+    }
+
     /// <summary>
     /// Discards messages until one is a <typeparamref name="T"/> that satisfies <paramref name="isMessage"/>, and returns it.
     /// Fails if none arrives within <paramref name="max"/> (default: remaining or 3 s).

@@ -88,6 +88,19 @@ public abstract partial class TestKitBase
         return actor;
     }
 
+    /// <summary>Makes the test actor drop messages that satisfy <paramref name="shouldIgnore"/> (applies to messages received after it).</summary>
+    public void IgnoreMessages(Func<object, bool> shouldIgnore)
+    {
+        ArgumentNullException.ThrowIfNull(shouldIgnore);
+        TestActor.Tell(new TestActor.SetIgnoreCommand(shouldIgnore), ActorRefs.NoSender);
+    }
+
+    /// <summary>Makes the test actor drop every message of type <typeparamref name="T"/>.</summary>
+    public void IgnoreMessages<T>() => IgnoreMessages(m => m is T);
+
+    /// <summary>Stops ignoring messages.</summary>
+    public void IgnoreNoMessages() => TestActor.Tell(new TestActor.SetIgnoreCommand(null), ActorRefs.NoSender);
+
     /// <summary>Installs an <see cref="AutoPilot"/> on the test actor (applies to messages received after it).</summary>
     public void SetAutoPilot(AutoPilot pilot) => TestActor.Tell(new TestActor.SetAutoPilotCommand(pilot), ActorRefs.NoSender);
 

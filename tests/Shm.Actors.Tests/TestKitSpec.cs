@@ -55,6 +55,30 @@ public sealed class TestKitSpec : ActorSpec
     }
 
     [Fact]
+    public void ExpectMsgAnyOf_ReceiveWhile_and_IgnoreMessages()
+    {
+        TestActor.Tell("b");
+        Assert.Equal("b", ExpectMsgAnyOf("a", "b"));
+        TestActor.Tell("c");
+        Assert.Throws<XunitException>(() => ExpectMsgAnyOf("a", "b"));
+
+        TestActor.Tell("x1");
+        TestActor.Tell("x2");
+        TestActor.Tell("stop");
+        IReadOnlyList<string> xs = ReceiveWhile<string>(m => m is string s && s.StartsWith('x') ? s : null);
+        Assert.Equal(["x1", "x2"], xs);
+        ExpectMsg("stop");   // the first rejected message stays queued
+
+        IgnoreMessages<int>();
+        TestActor.Tell(1);
+        TestActor.Tell("kept");
+        ExpectMsg("kept");
+        IgnoreNoMessages();
+        TestActor.Tell(2);
+        ExpectMsg(2);
+    }
+
+    [Fact]
     public void ExpectMsgAllOf_accepts_any_order()
     {
         TestActor.Tell(2);
