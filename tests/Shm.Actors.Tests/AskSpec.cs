@@ -94,6 +94,8 @@ public sealed class AskSpec : ActorSpec
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         Task.CompletedTask.PipeTo(TestActor, success: () => "done");
         ExpectMsg("done");
+        new ValueTask<int>(8).PipeTo(TestActor);
+        ExpectMsg(8);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ public sealed class MailboxSpec : ActorSpec
     private static readonly ActorSystemSettings Settings = DefaultSettings
         .WithMailbox("bounded-2", new BoundedMailbox(2, TimeSpan.Zero))
         .WithMailbox("recording", new RecordingMailbox())
+        .WithMailbox("urgent-first", new UrgentFirst())
         .WithDispatcher("slow-turns", 1);
 
     public MailboxSpec() : base(Settings) { }
@@ -36,6 +37,19 @@ public sealed class MailboxSpec : ActorSpec
         actor.Tell("through the custom queue");
         ExpectMsg("through the custom queue");
         Assert.Contains(actor, RecordingMailbox.Owners);
+    }
+
+    [Fact]
+    public void Priority_mailbox_delivers_lower_numbers_first_and_equal_ones_in_order()
+    {
+        var gate = new ManualResetEventSlim();
+        IActorRef actor = Sys.ActorOf(Props.Create(() => new Blocker(gate)).WithMailbox("urgent-first"));
+        actor.Tell("block");
+        AwaitCondition(() => ((Internal.LocalActorRef)actor).Cell.Mailbox.NumberOfMessages == 0);
+        foreach (int i in new[] { 5, 1, 7, 100, 3, 101 }) actor.Tell(i);
+        gate.Set();
+        // Even numbers are urgent (priority 0), odd ones normal (1); each class keeps its arrival order.
+        Assert.Equal([100, 5, 1, 7, 3, 101], ReceiveN(6).Cast<int>());
     }
 
     [Fact]
@@ -89,6 +103,11 @@ public sealed class MailboxSpec : ActorSpec
             Receive<string>(s => s == "inc", _ => _count++);
             Receive<string>(s => s == "get", _ => Sender.Tell(_count));
         }
+    }
+
+    private sealed class UrgentFirst : UnboundedPriorityMailbox
+    {
+        protected override int PriorityGenerator(object message) => message is int i && i % 2 == 0 ? 0 : 1;
     }
 
     /// <summary>A custom mailbox type: an unbounded queue that remembers which actors it was created for.</summary>

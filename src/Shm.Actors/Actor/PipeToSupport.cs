@@ -45,4 +45,12 @@ public static class PipeToSupport
         }
         if (message is not null) recipient.Tell(message, sender);
     }
+
+    /// <summary>Like <see cref="PipeTo{T}(Task{T}, ICanTell, IActorRef?, Func{T, object}?, Func{Exception, object}?)"/> for a <see cref="ValueTask{T}"/>.</summary>
+    public static Task PipeTo<T>(this ValueTask<T> task, ICanTell recipient, IActorRef? sender = null, Func<T, object>? success = null, Func<Exception, object>? failure = null) =>
+        task.AsTask().PipeTo(recipient, sender, success, failure);
+
+    /// <summary>Like <see cref="PipeTo(Task, ICanTell, IActorRef?, Func{object}?, Func{Exception, object}?)"/> for a <see cref="ValueTask"/>.</summary>
+    public static Task PipeTo(this ValueTask task, ICanTell recipient, IActorRef? sender = null, Func<object>? success = null, Func<Exception, object>? failure = null) =>
+        task.AsTask().PipeTo(recipient, sender, success, failure);
 }
