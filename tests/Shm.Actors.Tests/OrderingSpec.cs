@@ -40,6 +40,42 @@ public sealed class OrderingSpec : ActorSpec
         }, TimeSpan.FromSeconds(20));
     }
 
+    [Fact]
+    public void An_actor_never_runs_concurrently_with_itself()
+    {
+        var overlap = new OverlapDetector();
+        IActorRef actor = Sys.ActorOf(Props.Create(() => new OverlapCheckingActor(overlap)));
+        Parallel.For(0, 4, _ =>
+        {
+            for (int i = 0; i < 50_000; i++) actor.Tell(i, ActorRefs.NoSender);
+        });
+        actor.Tell("done?");
+        Assert.Equal(200_000, ExpectMsg<int>(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, overlap.Overlaps);
+    }
+
+    public sealed class OverlapDetector
+    {
+        public int Inside;
+        public int Overlaps;
+    }
+
+    private sealed class OverlapCheckingActor : ReceiveActor
+    {
+        private int _handled;
+
+        public OverlapCheckingActor(OverlapDetector detector)
+        {
+            Receive<int>(_ =>
+            {
+                if (Interlocked.Increment(ref detector.Inside) != 1) Interlocked.Increment(ref detector.Overlaps);
+                _handled++;
+                Interlocked.Decrement(ref detector.Inside);
+            });
+            Receive<string>(_ => Sender.Tell(_handled));
+        }
+    }
+
     private sealed record Numbered(int Sender, int Sequence);
 
     private sealed class OrderChecker : ReceiveActor

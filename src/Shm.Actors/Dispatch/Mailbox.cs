@@ -127,6 +127,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     public void Execute()
     {
+        System.Diagnostics.Debug.Assert(Volatile.Read(ref _scheduled) == 1, "a turn runs only while its mailbox is marked scheduled");
         ActorCell cell = _cell;
         ActorCell? previous = ActorCell.Current;
         ActorCell.Current = cell;
