@@ -1,4 +1,3 @@
-
 using Shm.Actors.Event;
 using Shm.Actors.Internal;
 
@@ -24,8 +23,14 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     // 1 while the mailbox is queued on or running in the thread pool.
     private int _scheduled;
 
-    // Set once by the stopping turn; afterwards user messages go straight to dead letters.
-    private volatile bool _closed;
+    // 1 once the stopping turn closed the mailbox; afterwards messages go straight to dead letters. Read with acquire
+    // semantics by producers after their enqueue (a full fence), written with a full fence by Close: whichever side acts
+    // second sees the other's write, so a message is either consumed, drained by Close, or drained by its producer.
+    private int _closed;
+
+    // Serializes the drains after close (the closing turn's and late producers'), because a custom queue may assume a
+    // single consumer.
+    private readonly Lock _drainLock = new();
 
     // Head of the LIFO stack of system messages, pushed by any thread with a CAS, taken whole by the turn.
     private SystemMessage? _systemHead;
@@ -41,7 +46,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     public IMessageQueue MessageQueue => _queue;
 
-    public bool IsClosed => _closed;
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     public int SuspendCount { get; set; }
 
@@ -54,17 +59,17 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// <summary>Adds a user message (any thread).</summary>
     public void Post(IActorRef receiver, Envelope envelope)
     {
-        if (_closed)
+        if (IsClosed)
         {
             _cell.System.DeadLetterRef.Deliver(envelope.Message, envelope.Sender, receiver);
             return;
         }
         _queue.Enqueue(receiver, envelope);
-        if (_closed)
+        if (IsClosed)
         {
             // The stopping turn may have drained the queue before our enqueue landed: drain again so nothing is left in a
             // mailbox nobody will read. Whichever of us dequeues a message dead-letters it, so none is reported twice.
-            _queue.CleanUp(receiver, _cell.System.DeadLetters);
+            lock (_drainLock) _queue.CleanUp(receiver, _cell.System.DeadLetters);
             return;
         }
         Schedule();
@@ -82,7 +87,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
         // Release: Next is visible before the message is reachable from _systemHead; pairs with the Exchange in TakeSystem.
         while (Interlocked.CompareExchange(ref _systemHead, message, head) != head);
-        if (_closed)
+        if (IsClosed)
         {
             // Stopped actor: answer what needs an answer (a Watch gets a Terminated) on this thread.
             foreach (SystemMessage m in TakeSystem()) _cell.HandleSystemMessageWhenDead(m);
@@ -116,13 +121,15 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// <summary>Closes the mailbox and dead-letters every waiting user message (the stopping turn only).</summary>
     public void Close(IActorRef owner, IActorRef deadLetters)
     {
-        _closed = true;
+        // Full fence: the flag must be visible before we drain, or a producer could enqueue after our drain while still
+        // reading the flag as open (a store-load reordering a plain volatile write allows).
+        Interlocked.Exchange(ref _closed, 1);
         if (_front is not null)
         {
             foreach (Envelope e in _front) deadLetters.Tell(new DeadLetter(e.Message, e.Sender ?? ActorRefs.Nobody, owner), e.Sender);
             _front = null;
         }
-        _queue.CleanUp(owner, deadLetters);
+        lock (_drainLock) _queue.CleanUp(owner, deadLetters);
     }
 
     public void Execute()
@@ -140,7 +147,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         finally
         {
             ActorCell.Current = previous;
-            if (yielded && !_closed)
+            if (yielded && !IsClosed)
             {
                 // The turn used its whole throughput and mail is waiting: go to the back of the global queue, keeping
                 // the scheduled flag (this turn still owns it). Re-queueing on the local queue would pop this actor
@@ -152,7 +159,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
                 // Full fence: the clear must be globally visible before we read the queues below, or a producer that saw
                 // the flag still set (and so did not schedule) could be missed by our re-check as well.
                 Interlocked.Exchange(ref _scheduled, 0);
-                if (!_closed && (Volatile.Read(ref _systemHead) is not null || (cell.CanProcessUserMessages && HasUserMessages)))
+                if (!IsClosed && (Volatile.Read(ref _systemHead) is not null || (cell.CanProcessUserMessages && HasUserMessages)))
                     Schedule();
             }
         }
@@ -187,7 +194,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         {
             foreach (SystemMessage m in TakeSystem())
             {
-                if (_closed) cell.HandleSystemMessageWhenDead(m);
+                if (IsClosed) cell.HandleSystemMessageWhenDead(m);
                 else cell.SystemInvoke(m);
             }
         }
