@@ -2,8 +2,9 @@ namespace Shm.Actors.Dispatch;
 
 /// <summary>
 /// The queue of user messages behind one actor's mailbox, created by a <see cref="MailboxType"/>. Any thread may call
-/// <see cref="Enqueue"/> at the same time; only the actor's own turn calls <see cref="TryDequeue"/>, so implementations may be
-/// multi-producer single-consumer. System messages (create, stop, watch, failures) never pass through it.
+/// <see cref="Enqueue"/> at the same time; <see cref="TryDequeue"/> and <see cref="CleanUp"/> are called by one thread at a
+/// time (the actor's turn, or after the actor stopped a serialized drain), so implementations may be multi-producer
+/// single-consumer. System messages (create, stop, watch, failures) never pass through it.
 /// </summary>
 public interface IMessageQueue
 {
