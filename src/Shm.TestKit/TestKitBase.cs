@@ -26,6 +26,9 @@ public abstract partial class TestKitBase
         TestActor = ((ActorSystemImpl)system).SystemActorOf(Props.Create(() => new TestActor(queue)), name);
     }
 
+    /// <summary>Expectations on log events and dead letters (Akka's <c>EventFilter</c>).</summary>
+    public EventFilterFactory EventFilter => new(this);
+
     /// <summary>The actor system under test.</summary>
     public ActorSystem Sys { get; }
 
