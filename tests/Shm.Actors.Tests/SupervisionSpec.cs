@@ -290,6 +290,36 @@ public sealed class SupervisionSpec : ActorSpec
         Assert.IsType<InvalidOperationException>(error.Cause!.InnerException);
     }
 
+    [Fact]
+    public void Children_kept_by_PreRestart_are_restarted_with_their_parent()
+    {
+        TestProbe probe = CreateTestProbe();
+        IActorRef parent = Sys.ActorOf(Props.Create(() => new KeepsChildren(probe.Ref)));
+        probe.ExpectMsg("c:ctor");
+        probe.ExpectMsg("c:preStart");
+        parent.Tell(new InvalidOperationException("parent failed"));
+        probe.ExpectMsg("c:preRestart:parent failed");
+        probe.ExpectMsg("c:postStop");
+        probe.ExpectMsg("c:ctor");
+        probe.ExpectMsg("c:postRestart:parent failed");
+        probe.ExpectMsg("c:preStart");
+        parent.Tell("children");
+        ExpectMsg(1);
+    }
+
+    private sealed class KeepsChildren : ReceiveActor
+    {
+        public KeepsChildren(IActorRef probe)
+        {
+            if (Context.Child("c").Equals(ActorRefs.Nobody)) Context.ActorOf(Props.Create(() => new LifecycleActor(probe, "c")), "c");
+            Receive<Exception>(e => throw e);
+            Receive<string>(_ => Sender.Tell(Context.GetChildren().Count()));
+        }
+
+        // Keep the children: they are restarted along with this actor instead of being stopped.
+        protected override void PreRestart(Exception reason, object? message) => PostStop();
+    }
+
     public sealed class AttemptCounter
     {
         public int Count;
