@@ -69,8 +69,10 @@ public abstract class ActorSystem : IDisposable
     public abstract void Stop(IActorRef actor);
 
     /// <summary>
-    /// Shuts down in order: <c>/user</c> actors (children before parents), then <c>/system</c>, then termination callbacks.
-    /// Idempotent; returns <see cref="WhenTerminated"/>. After it, <see cref="ActorOf"/> throws.
+    /// Runs the <see cref="CoordinatedShutdown"/> (reason <see cref="CoordinatedShutdownReason.ActorSystemTerminate"/>): its
+    /// registered tasks phase by phase, then the ordered stop of <c>/user</c> actors (children before parents), then
+    /// <c>/system</c>, then termination callbacks. Idempotent; returns <see cref="WhenTerminated"/>. Once the actors are
+    /// being stopped, <see cref="ActorOf"/> throws.
     /// </summary>
     public abstract Task Terminate();
 

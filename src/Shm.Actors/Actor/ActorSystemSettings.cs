@@ -55,6 +55,15 @@ public sealed record ActorSystemSettings
     /// <summary>How <c>/user</c> supervises top-level actors (<c>akka.actor.guardian-supervisor-strategy</c>: restart).</summary>
     public SupervisorStrategy GuardianSupervisorStrategy { get; init; } = SupervisorStrategy.DefaultStrategy;
 
+    /// <summary>How long a <see cref="CoordinatedShutdown"/> phase may take (<c>coordinated-shutdown.default-phase-timeout</c>, 5 s).</summary>
+    public TimeSpan CoordinatedShutdownPhaseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether process exit runs the <see cref="CoordinatedShutdown"/> of a system still running
+    /// (<c>run-by-clr-shutdown-hook</c>, on).
+    /// </summary>
+    public bool RunCoordinatedShutdownOnProcessExit { get; init; } = true;
+
     /// <summary>The clock of the scheduler, timers and receive timeouts (a fake one makes time-driven tests deterministic).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -14,6 +14,7 @@ internal sealed class ActorSystemImpl : ActorSystem
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly EventStreamUnsubscriber _unsubscriber;
     private int _terminating;
+    private readonly EventHandler? _processExitHook;
 
     public ActorSystemImpl(string name, ActorSystemSettings settings)
     {
@@ -27,7 +28,16 @@ internal sealed class ActorSystemImpl : ActorSystem
         _provider.CreateGuardians();
         _provider.SystemGuardianRef.Cell.CreateChild(Props.Create<DeadLetterListener>(), "deadLetterListener");
         _resolvingProvider = settings.ProviderFactory?.Invoke(this, _provider) ?? _provider;
+        CoordinatedShutdown = new CoordinatedShutdown(this);
+        if (settings.RunCoordinatedShutdownOnProcessExit)
+        {
+            // Unhooked when the system terminates, so short-lived systems (tests) do not pile up handlers.
+            _processExitHook = (_, _) => CoordinatedShutdown.Run(CoordinatedShutdownReason.ClrExit).Wait(TimeSpan.FromSeconds(30));
+            AppDomain.CurrentDomain.ProcessExit += _processExitHook;
+        }
     }
+
+    public CoordinatedShutdown CoordinatedShutdown { get; }
 
     public override string Name { get; }
 
@@ -76,7 +86,15 @@ internal sealed class ActorSystemImpl : ActorSystem
         (actor.Unwrap() as InternalActorRef)?.Stop();
     }
 
+    /// <summary>Runs the coordinated shutdown, whose last phase stops the actors (<see cref="TerminateActors"/>).</summary>
     public override Task Terminate()
+    {
+        CoordinatedShutdown.Run(CoordinatedShutdownReason.ActorSystemTerminate);
+        return WhenTerminated;
+    }
+
+    /// <summary>The ordered stop: <c>/user</c> (children before parents), then <c>/system</c>, then the root.</summary>
+    internal Task TerminateActors()
     {
         if (Interlocked.Exchange(ref _terminating, 1) == 0) _provider.UserGuardian.Stop();
         return WhenTerminated;
@@ -100,6 +118,7 @@ internal sealed class ActorSystemImpl : ActorSystem
     internal void FinishTermination()
     {
         Volatile.Write(ref _terminating, 1);
+        if (_processExitHook is not null) AppDomain.CurrentDomain.ProcessExit -= _processExitHook;
         _scheduler.Shutdown();
         List<Action> callbacks;
         lock (_terminationCallbacks)
