@@ -6,6 +6,7 @@ public sealed class MailboxSpec : ActorSpec
 {
     private static readonly ActorSystemSettings Settings = DefaultSettings
         .WithMailbox("bounded-2", new BoundedMailbox(2, TimeSpan.Zero))
+        .WithMailbox("bounded-1-patient", new BoundedMailbox(1, TimeSpan.FromSeconds(30)))
         .WithMailbox("recording", new RecordingMailbox())
         .WithMailbox("urgent-first", new UrgentFirst())
         .WithDispatcher("slow-turns", 1);
@@ -28,6 +29,23 @@ public sealed class MailboxSpec : ActorSpec
         gate.Set();
         ExpectMsg(1);
         ExpectMsg(2);
+    }
+
+    [Fact]
+    public async Task Bounded_mailbox_producer_waits_for_room_within_the_push_timeout()
+    {
+        Sys.EventStream.Subscribe<Event.DeadLetter>(TestActor);
+        var gate = new ManualResetEventSlim();
+        IActorRef actor = Sys.ActorOf(Props.Create(() => new Blocker(gate)).WithMailbox("bounded-1-patient"));
+        actor.Tell("block");
+        AwaitCondition(() => ((Internal.LocalActorRef)actor).Cell.Mailbox.NumberOfMessages == 0);
+        actor.Tell(1);                                          // fills the single slot
+        Task blockedProducer = Task.Run(() => actor.Tell(2, TestActor));   // waits for room
+        gate.Set();
+        await blockedProducer.WaitAsync(TimeSpan.FromSeconds(10));
+        ExpectMsg(1);
+        ExpectMsg(2);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));            // nothing was dead-lettered
     }
 
     [Fact]
