@@ -88,7 +88,8 @@ internal sealed partial class ActorCell : IActorContext
             if (message is IAutoReceivedMessage) AutoReceive(message);
             else if (ReferenceEquals(message, Actors.ReceiveTimeout.Instance)) ReceiveTimeoutArrived();
             else ReceiveMessage(message);
-            if (_receiveTimeout is not null && message is not INotInfluenceReceiveTimeout) RestartReceiveTimeout();
+            // The unwrapped message decides: a periodic timer's INotInfluenceReceiveTimeout tick must not count as activity.
+            if (_receiveTimeout is not null && _currentMessage is not INotInfluenceReceiveTimeout) RestartReceiveTimeout();
         }
         catch (Exception e)
         {
