@@ -136,10 +136,11 @@ public sealed class StashTimersSpec : ActorSpec
     [Fact]
     public void Receive_timeout_is_reset_by_activity_but_not_by_marked_messages()
     {
-        IActorRef actor = Sys.ActorOf(Props.Create(() => new Idler(TestActor, TimeSpan.FromSeconds(1))));
-        // Activity every ~250 ms for ~1.5 s in total: more than the timeout passes, but never while idle. The margin
-        // (4x) absorbs scheduling delays of a loaded machine.
-        for (int i = 0; i < 6; i++)
+        TimeSpan timeout = Dilated(TimeSpan.FromSeconds(2));
+        IActorRef actor = Sys.ActorOf(Props.Create(() => new Idler(TestActor, timeout)));
+        // Activity every ~250 ms for ~2.5 s in total: more than the timeout passes, but never while idle. The margin
+        // (8x) absorbs scheduling stalls of a loaded machine; SHM_TEST_TIMEFACTOR widens it further.
+        for (int i = 0; i < 10; i++)
         {
             actor.Tell("ping");
             ExpectMsg("pong", TimeSpan.FromSeconds(3));
@@ -147,7 +148,7 @@ public sealed class StashTimersSpec : ActorSpec
         }
         actor.Tell(new NotInfluencing());
         ExpectMsg("not-influencing");
-        ExpectMsg("timeout", TimeSpan.FromSeconds(3));
+        ExpectMsg("timeout", TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public abstract class ActorBase
     protected ActorBase()
     {
         _cell = ActorCell.TakeCellBeingCreated()
-            ?? throw new ActorInitializationException(null, $"{GetType().Name} was created with 'new'. Actors are created by the system: use system.ActorOf(Props.Create(() => new {GetType().Name}(...))) or Context.ActorOf.", null);
+            ?? throw ThrowHelper.CreateCreatedWithNew(GetType());
         if (this is IWithTimers withTimers) withTimers.Timers = _cell.Timers;
         if (this is IWithUnboundedStash withStash) withStash.Stash = _cell.Stash;
     }
@@ -24,7 +24,7 @@ public abstract class ActorBase
     /// <summary>The context of the actor currently handling a message on this thread.</summary>
     /// <exception cref="NotSupportedException">Called outside an actor's message handling (e.g. from a callback on another thread).</exception>
     protected static IActorContext Context => ActorCell.Current
-        ?? throw new NotSupportedException("There is no active actor context on this thread. Context is only valid inside an actor's Receive, constructor or lifecycle hooks; copy Self and Sender into locals before callbacks.");
+        ?? throw ThrowHelper.CreateNoActiveContext();
 
     /// <summary>This actor's ref; safe to capture in callbacks.</summary>
     protected IActorRef Self => _cell.Self;
@@ -80,7 +80,7 @@ public abstract class ActorBase
     protected static void RunTask(Func<Task> action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        ActorCell cell = ActorCell.Current ?? throw new NotSupportedException("RunTask must be called while the actor handles a message.");
+        ActorCell cell = ActorCell.Current ?? throw ThrowHelper.CreateRunTaskOutsideActor();
         cell.RunAsyncHandler(action);
     }
 

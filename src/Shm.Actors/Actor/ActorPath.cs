@@ -84,7 +84,7 @@ public sealed class ActorPath : IEquatable<ActorPath>, IComparable<ActorPath>
     public static ActorPath Parse(string text)
     {
         if (!TryParse(text, out ActorPath? path))
-            throw new FormatException($"'{text}' is not an actor path; expected protocol://system[@host[:port]]/element/...[#uid], e.g. shm://orders/user/shipping.");
+            ThrowHelper.ThrowInvalidPath(text);
         return path;
     }
 

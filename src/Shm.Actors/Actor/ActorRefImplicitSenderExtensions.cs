@@ -20,7 +20,7 @@ public static class ActorRefImplicitSenderExtensions
     public static void Forward(this ICanTell receiver, object message)
     {
         ArgumentNullException.ThrowIfNull(receiver);
-        ActorCell cell = ActorCell.Current ?? throw new NotSupportedException("Forward needs the sender of the message being handled; call it inside an actor's Receive, or use Tell(message, sender).");
+        ActorCell cell = ActorCell.Current ?? throw ThrowHelper.CreateForwardOutsideActor();
         receiver.Tell(message, cell.Sender);
     }
 }

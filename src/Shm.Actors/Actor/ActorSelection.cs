@@ -37,7 +37,7 @@ public sealed class ActorSelection : ICanTell
         if (path.Contains("://", StringComparison.Ordinal))
         {
             if (!ActorPath.TryParse(path, out ActorPath? parsed))
-                throw new ArgumentException($"'{path}' is not a valid actor path; expected e.g. shm://{system.Name}/user/name.", nameof(path));
+                ThrowHelper.ThrowInvalidSelectionPath(path, system.Name);
             if (parsed.Address != system.LocalProvider.DefaultAddress)
             {
                 // Another system: only a transport's provider can resolve it (to dead letters without one). No wildcards there.
@@ -85,9 +85,9 @@ public sealed class ActorSelection : ICanTell
         }
         catch (AskTimeoutException e)
         {
-            throw new ActorNotFoundException($"No actor answered at {this} within {timeout}.", e);
+            throw ThrowHelper.CreateSelectionNoAnswer(this, timeout, e);
         }
-        return identity.Subject ?? throw new ActorNotFoundException($"No actor exists at {this}.");
+        return identity.Subject ?? throw ThrowHelper.CreateSelectionNoActor(this);
     }
 
     private void Collect(InternalActorRef current, int index, List<InternalActorRef> matches)

@@ -23,7 +23,7 @@ public abstract class ActorSystem : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0 || !char.IsAsciiLetterOrDigit(name[0]) || name.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-'))
-            throw new ArgumentException($"Actor system name '{name}' is invalid: use ASCII letters, digits and '-', starting with a letter or digit (e.g. 'orders-1').", nameof(name));
+            ThrowHelper.ThrowInvalidSystemName(name);
         return new ActorSystemImpl(name, settings ?? ActorSystemSettings.Default);
     }
 

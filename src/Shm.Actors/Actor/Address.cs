@@ -50,7 +50,7 @@ public sealed class Address : IEquatable<Address>
     {
         ArgumentNullException.ThrowIfNull(text);
         if (!TryParse(text, out Address? address, out _))
-            throw new FormatException($"'{text}' is not an actor system address; expected protocol://system[@host[:port]], e.g. shm://orders@node1.");
+            ThrowHelper.ThrowInvalidAddress(text);
         return address;
     }
 

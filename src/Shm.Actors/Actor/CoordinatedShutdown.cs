@@ -80,6 +80,8 @@ public sealed class CoordinatedShutdown
     /// <summary>The phases in the order they run.</summary>
     public IReadOnlyList<string> Phases => s_phases;
 
+    internal static IReadOnlyList<string> PhaseOrder => s_phases;
+
     /// <summary>Why the shutdown runs, or null while it has not started.</summary>
     public CoordinatedShutdownReason? ShutdownReason { get; private set; }
 
@@ -92,7 +94,7 @@ public sealed class CoordinatedShutdown
         ArgumentNullException.ThrowIfNull(task);
         ArgumentException.ThrowIfNullOrEmpty(taskName);
         if (Array.IndexOf(s_phases, phase) < 0)
-            throw new ArgumentException($"Unknown coordinated-shutdown phase '{phase}'; use one of the CoordinatedShutdown.Phase… constants.", nameof(phase));
+            ThrowHelper.ThrowUnknownPhase(phase, nameof(phase));
         _tasks.GetOrAdd(phase, _ => new()).Enqueue((taskName, task));
     }
 
@@ -107,7 +109,7 @@ public sealed class CoordinatedShutdown
         {
             if (_run is not null) return _run;
             int first = fromPhase is null ? 0 : Array.IndexOf(s_phases, fromPhase);
-            if (first < 0) throw new ArgumentException($"Unknown coordinated-shutdown phase '{fromPhase}'.", nameof(fromPhase));
+            if (first < 0) ThrowHelper.ThrowUnknownPhase(fromPhase, nameof(fromPhase));
             ShutdownReason = reason;
             _run = Task.Run(() => RunPhases(first));
             return _run;

@@ -62,6 +62,6 @@ public static class Futures
     {
         LocalActorRef local => local.Cell.System,
         ActorSelection selection => selection.System,
-        _ => throw new NotSupportedException($"Ask needs a ref or selection created by a Shm actor system; {target.GetType().Name} is not one."),
+        _ => throw ThrowHelper.CreateAskUnsupportedTarget(target),
     };
 }

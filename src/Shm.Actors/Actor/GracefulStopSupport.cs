@@ -12,7 +12,7 @@ public static class GracefulStopSupport
     public static async Task<bool> GracefulStop(this IActorRef target, TimeSpan timeout, object? stopMessage = null)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (target.Unwrap() is not LocalActorRef local) throw new NotSupportedException("GracefulStop needs a local actor ref.");
+        if (target.Unwrap() is not LocalActorRef local) throw ThrowHelper.CreateGracefulStopNotLocal(target);
         if (local.IsTerminated) return true;
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var watcher = new StopWatcher(stopped);

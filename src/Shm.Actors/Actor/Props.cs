@@ -52,7 +52,7 @@ public sealed class Props
     {
         ArgumentNullException.ThrowIfNull(type);
         if (!typeof(ActorBase).IsAssignableFrom(type) || type.IsAbstract)
-            throw new ArgumentException($"Type {type} is not a concrete subclass of ActorBase, so it cannot be an actor.", nameof(type));
+            ThrowHelper.ThrowNotActorType(type);
         object?[] captured = args ?? [];
         return new Props(type, () => CreateByReflection(type, captured), null, null, null);
     }

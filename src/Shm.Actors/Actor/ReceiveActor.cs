@@ -122,7 +122,7 @@ public abstract class ReceiveActor : ActorBase
     private void Register(MessageHandler handler)
     {
         if (_registering is null)
-            throw new InvalidOperationException($"{GetType().Name} registered a handler outside its constructor or a Become callback. Register handlers in the constructor, or switch behaviour with Become(() => {{ Receive<T>(...); }}).");
+            ThrowHelper.ThrowLateRegistration(GetType());
         _registering.Add(handler);
     }
 }

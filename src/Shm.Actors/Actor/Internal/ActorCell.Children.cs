@@ -30,10 +30,10 @@ internal sealed partial class ActorCell
     /// <summary>Creates a child with an already validated (or system) name; any thread for guardians, else this cell's turn.</summary>
     internal LocalActorRef CreateChild(Props props, string name)
     {
-        if (_terminated) throw new InvalidOperationException($"Cannot create child '{name}': {SelfRef.Path} has stopped.");
+        if (_terminated) ThrowHelper.ThrowParentStopped(name, SelfRef.Path);
         LocalActorRef child = System.LocalProvider.CreateLocalActor(props, SelfRef, SelfRef.Path / name);
         if (!_children.TryAdd(name, new ChildRestartStats(child)))
-            throw new InvalidActorNameException($"Actor name '{name}' is not unique: {SelfRef.Path} already has a child with that name. Stop it (and watch for Terminated) before reusing the name.");
+            ThrowHelper.ThrowActorNameNotUnique(name, SelfRef.Path);
         child.Start();
         if (_terminating) StopChild(child);   // a stopping parent does not keep new children
         return child;

@@ -9,12 +9,12 @@ internal static class ActorNames
     /// <exception cref="InvalidActorNameException">Empty, starts with <c>$</c>, or has a character outside ASCII letters, digits and <c>-_.*$+:@&amp;=,!~';()"</c>.</exception>
     public static void Validate(string name)
     {
-        if (name.Length == 0) throw new InvalidActorNameException("Actor name must not be empty.");
-        if (name[0] == '$') throw new InvalidActorNameException($"Actor name '{name}' starts with '$', which is reserved for generated names; pass null to get one.");
+        if (name.Length == 0) ThrowHelper.ThrowInvalidActorNameEmpty();
+        if (name[0] == '$') ThrowHelper.ThrowInvalidActorNameReserved(name);
         foreach (char c in name)
         {
             if (!char.IsAsciiLetterOrDigit(c) && !ExtraCharacters.Contains(c))
-                throw new InvalidActorNameException($"Actor name '{name}' contains '{c}'; allowed are ASCII letters, digits and {ExtraCharacters}.");
+                ThrowHelper.ThrowInvalidActorNameCharacter(name, c, ExtraCharacters);
         }
     }
 

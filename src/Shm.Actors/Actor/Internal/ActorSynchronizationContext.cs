@@ -9,7 +9,7 @@ internal sealed class ActorSynchronizationContext(ActorCell cell) : Synchronizat
     public override void Post(SendOrPostCallback d, object? state) => cell.Mailbox.PostSystem(new RunContinuation(d, state));
 
     public override void Send(SendOrPostCallback d, object? state) =>
-        throw new NotSupportedException("Synchronous Send to an actor's context would deadlock the actor; use Post.");
+        ThrowHelper.ThrowSynchronousSend();
 
     public override SynchronizationContext CreateCopy() => this;
 }

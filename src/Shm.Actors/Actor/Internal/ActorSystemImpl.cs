@@ -65,7 +65,7 @@ internal sealed class ActorSystemImpl : ActorSystem
 
     public override IActorRef ActorOf(Props props, string? name = null)
     {
-        if (IsTerminating) throw new InvalidOperationException($"Cannot create actor '{name}': actor system '{Name}' is terminating.");
+        if (IsTerminating) ThrowHelper.ThrowSystemTerminating(name, Name);
         return _provider.UserGuardian.Cell.ActorOf(props, name);
     }
 

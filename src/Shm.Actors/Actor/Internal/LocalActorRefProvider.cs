@@ -56,10 +56,10 @@ internal sealed class LocalActorRefProvider : IActorRefProvider
     {
         string dispatcherId = props.Dispatcher ?? MessageDispatcher.DefaultDispatcherId;
         if (!_dispatchers.TryGetValue(dispatcherId, out MessageDispatcher? dispatcher))
-            throw new ArgumentException($"Dispatcher '{dispatcherId}' used by {props} for {path} is not registered; add it with ActorSystemSettings.WithDispatcher(\"{dispatcherId}\", throughput).", nameof(props));
+            ThrowHelper.ThrowDispatcherNotRegistered(dispatcherId, props, path);
         string mailboxId = props.Mailbox ?? ActorSystemSettings.DefaultMailboxId;
         if (!_system.Settings.Mailboxes.TryGetValue(mailboxId, out MailboxType? mailboxType))
-            throw new ArgumentException($"Mailbox '{mailboxId}' used by {props} for {path} is not registered; add it with ActorSystemSettings.WithMailbox(\"{mailboxId}\", mailboxType).", nameof(props));
+            ThrowHelper.ThrowMailboxNotRegistered(mailboxId, props, path);
         long uid = Random.Shared.NextInt64(1, int.MaxValue);
         return new LocalActorRef(_system, props, dispatcher, mailboxType, parent, path.WithUid(uid));
     }

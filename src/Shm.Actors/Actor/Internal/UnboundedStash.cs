@@ -15,9 +15,9 @@ internal sealed class UnboundedStash(ActorCell cell) : IStash
     public void Stash()
     {
         if (cell.CurrentMessage is not { } message)
-            throw new IllegalActorStateException("Stash() was called outside message handling; there is no current message to stash.");
+            throw ThrowHelper.CreateStashOutsideMessage();
         if (cell.CurrentMessageStashed)
-            throw new IllegalActorStateException($"The message {message} was stashed twice; a message can be stashed once.");
+            throw ThrowHelper.CreateStashTwice(message);
         cell.CurrentMessageStashed = true;
         _items.AddLast(new Envelope(message, cell.CurrentSender));
     }
