@@ -1,0 +1,4 @@
+namespace Shm.Actors.Dispatch;
+
+/// <summary>Marks a message queue that never blocks or rejects a producer.</summary>
+public interface IUnboundedMessageQueueSemantics;
