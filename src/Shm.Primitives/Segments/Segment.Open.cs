@@ -69,7 +69,7 @@ internal sealed unsafe partial class Segment
                 ApplyCreationOptions(fd, path, options);
             FileStatus status = Stat(fd, path);
             CheckFileAndOwner(status, path, options);
-            return MapValidated(fd, status, path, path, rules, mode == AttachMode.OpenExisting ? null : requested, created, descriptor: -1, ownsDescriptor: false);
+            return MapValidated(fd, status, path, path, rules, mode == AttachMode.OpenExisting ? null : requested, descriptor: -1, ownsDescriptor: false);
         }
         finally
         {
@@ -94,7 +94,7 @@ internal sealed unsafe partial class Segment
         try
         {
             FileStatus status = Stat(fd, display);
-            Segment segment = MapValidated(fd, status, display, null, rules, geometry, created: true, descriptor: fd, ownsDescriptor: true);
+            Segment segment = MapValidated(fd, status, display, null, rules, geometry, descriptor: fd, ownsDescriptor: true);
             if (Libc.Fcntl(fd, Libc.F_ADD_SEALS, Libc.F_SEAL_SHRINK | Libc.F_SEAL_GROW | Libc.F_SEAL_SEAL) != 0)
             {
                 int errno = Libc.LastError;
@@ -122,14 +122,16 @@ internal sealed unsafe partial class Segment
         string display = "fd:" + descriptor.ToString(CultureInfo.InvariantCulture);
         FileStatus status = Stat(descriptor, display);
         CheckFileAndOwner(status, display, options);
-        return MapValidated(descriptor, status, display, null, rules, requested: null, created: false, descriptor: -1, ownsDescriptor: false);
+        return MapValidated(descriptor, status, display, null, rules, requested: null, descriptor: -1, ownsDescriptor: false);
     }
 
     private static Segment MapValidated(int fd, in FileStatus status, string display, string? path, SegmentLayoutRules rules,
-        SegmentGeometry? requested, bool created, int descriptor, bool ownsDescriptor)
+        SegmentGeometry? requested, int descriptor, bool ownsDescriptor)
     {
         long fileSize = status.Size;
-        if (created || fileSize == 0)
+        // Decide by what the file holds, not by who created it: between our O_EXCL create and our flock another
+        // opener may have taken the lock first and initialised the segment; re-initialising it would wipe its state.
+        if (fileSize == 0)
         {
             if (requested is not { } geometry)
                 throw new InvalidDataException(ThrowHelper.Format(SR.Segment_NeverInitialised, display));
