@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Shm.Primitives.Interop;
@@ -133,13 +134,17 @@ internal static unsafe partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_lock")]
     public static partial int PthreadMutexLock(void* mutex);
 
+    // trylock and unlock never block (unlock may issue one FUTEX_WAKE): skipping the GC transition keeps the
+    // lock hold short, which is what the other process is waiting on.
     [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_trylock")]
+    [SuppressGCTransition]
     public static partial int PthreadMutexTrylock(void* mutex);
 
     [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_clocklock")]
     public static partial int PthreadMutexClocklock(void* mutex, int clock, void* absoluteTimeout);
 
     [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_unlock")]
+    [SuppressGCTransition]
     public static partial int PthreadMutexUnlock(void* mutex);
 
     [LibraryImport(LibraryName, EntryPoint = "pthread_mutex_consistent")]
