@@ -15,6 +15,7 @@ using Shm.TestWorker;
 //   ps-publish NAME PUBLISHER COUNT BATCH        ShmPubSub<long>: publish (PUBLISHER << 32 | seq) for seq in [0, COUNT),
 //                                               BATCH > 1 with PublishMany
 //   ps-subscribe NAME LOG LOG_CAPACITY COUNT     ShmPubSub<long>: subscribe (future messages), read COUNT, log each
+//   bps-publish NAME PUBLISHER COUNT BATCH       ShmBytePubSub: publish ByteQueueMessage (PUBLISHER, 0..COUNT-1)
 // Prints "ready" once the queue is open, and "done" (or a result) at the end. SHM_FAULT arms fault points.
 static long L(string s) => long.Parse(s, CultureInfo.InvariantCulture);
 TimeSpan patience = TimeSpan.FromMinutes(2);
@@ -224,6 +225,25 @@ switch (args[0])
         for (long read = L(args[4]); read > 0; read--)
             log.Append(subscriber.Poll(patience));
         Console.WriteLine(subscriber.OverflowCount + subscriber.SkippedCount == 0 ? "done" : "lost");
+        return 0;
+    }
+    case "bps-publish":
+    {
+        using var ring = ShmBytePubSub.OpenExisting(args[1]);
+        Console.WriteLine("ready");
+        int publisher = (int)L(args[2]), count = (int)L(args[3]), batch = (int)L(args[4]);
+        for (int seq = 0; seq < count; seq += batch)
+        {
+            if (batch == 1)
+            {
+                ring.Publish(ByteQueueMessage.Create(publisher, seq));
+                continue;
+            }
+            ReadOnlyMemory<byte>[] messages = Enumerable.Range(seq, Math.Min(batch, count - seq))
+                .Select(s => (ReadOnlyMemory<byte>)ByteQueueMessage.Create(publisher, s)).ToArray();
+            ring.PublishMany(messages);
+        }
+        Console.WriteLine("done");
         return 0;
     }
     default:

@@ -78,6 +78,15 @@ internal static class FaultPoints
     /// <summary>ShmPubSub.PublishMany: a run of positions taken, no slot touched.</summary>
     public const string PubSubPublishManyClaimed = "pubsub.publishmany.claimed";
 
+    /// <summary>ShmBytePubSub, lock held: a slot marked writing, its length and data not written.</summary>
+    public const string BytePubSubPublishWriting = "bytepubsub.publish.writing";
+
+    /// <summary>ShmBytePubSub, lock held: the slot committed, the write position not advanced.</summary>
+    public const string BytePubSubPublishCommitted = "bytepubsub.publish.committed";
+
+    /// <summary>ShmBytePubSub.PublishMany, lock held: every slot committed, the write position not advanced.</summary>
+    public const string BytePubSubPublishManyCommitted = "bytepubsub.publishmany.committed";
+
     public static readonly IReadOnlyList<string> All =
     [
         QueuePushClaimed,
@@ -87,6 +96,9 @@ internal static class FaultPoints
         PubSubPublishClaimed,
         PubSubPublishWriting,
         PubSubPublishManyClaimed,
+        BytePubSubPublishWriting,
+        BytePubSubPublishCommitted,
+        BytePubSubPublishManyCommitted,
         ByteQueuePushStaged,
         ByteQueuePushCommitted,
         ByteQueuePushApplying,

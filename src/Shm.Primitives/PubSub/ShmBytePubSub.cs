@@ -1,0 +1,264 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Shm.Primitives.Diagnostics;
+using Shm.Primitives.Participants;
+using Shm.Primitives.PubSub;
+using Shm.Primitives.Segments;
+using Shm.Primitives.Threading;
+using L = Shm.Primitives.PubSub.ShmBytePubSubLayout;
+
+namespace Shm.Primitives;
+
+/// <summary>
+/// A broadcast ring of byte messages (up to <see cref="MaxMessageBytes"/> each) in shared memory: publishers in
+/// any process write, every subscriber (<see cref="Subscribe"/>) reads every message with its own cursor.
+/// Publishing is serialized by a crash-repaired robust mutex; readers take no lock and never block publishers.
+/// Overwrite mode: a subscriber more than <see cref="Capacity"/> behind loses the oldest messages, and is told so.
+/// </summary>
+/// <example>
+/// <code>
+/// using var events = ShmBytePubSub.CreateOrOpen("events", capacity: 4096, maxMessageBytes: 512);
+/// ShmByteSubscriber subscriber = events.Subscribe();
+/// events.Publish("started"u8);
+/// if (subscriber.TryPoll(out byte[] message)) Console.WriteLine(Encoding.UTF8.GetString(message));
+/// </code>
+/// </example>
+public sealed unsafe class ShmBytePubSub : IDisposable
+{
+    private readonly Segment _segment;
+    private readonly byte* _mutex;
+    private readonly long* _writePosition;
+    private readonly byte* _slots;
+    private readonly long _capacity;
+    private readonly long _mask;
+    private readonly long _slotSize;
+    private readonly int _maxMessageBytes;
+    private readonly ParticipantTable _participants;
+    private readonly SleepCoordinator _sleepers;
+    private readonly IDisposable _metrics;
+
+    private ShmBytePubSub(Segment segment)
+    {
+        RobustMutex.EnsureSupported();
+        _segment = segment;
+        SegmentGeometry geometry = segment.Geometry;
+        byte* b = segment.Base;
+        _capacity = geometry.Capacity;
+        _mask = _capacity - 1;
+        _maxMessageBytes = (int)geometry.Parameter2;
+        _slotSize = L.SlotSize(_maxMessageBytes);
+        _mutex = b + L.MutexOffset;
+        _writePosition = (long*)(b + L.WritePositionOffset);
+        _slots = b + L.SlotsOffset(geometry.Parameter1);
+        uint* waiters = (uint*)(b + L.WaitersOffset);
+        uint* reservedWaiters = (uint*)(b + L.ReservedWaitersOffset);
+        _participants = new ParticipantTable(b + L.ParticipantsOffset, (int)geometry.Parameter1, segment.Name,
+            (long*)(b + L.RetiredCountersOffset), waiters, reservedWaiters);
+        _sleepers = new SleepCoordinator((uint*)(b + L.WakeSequenceOffset), waiters, (uint*)(b + L.ReservedWakeSequenceOffset),
+            reservedWaiters, _participants, () => _participants.ReapDead(null));
+        _participants.ReapDead(null);
+        _metrics = QueueMetrics.Register(segment.Name, ReadMetrics);
+    }
+
+    /// <summary>Creates a new ring file; fails with <see cref="IOException"/> if it exists.</summary>
+    /// <param name="name">A bare name (placed in <see cref="SegmentOptions.Directory"/>) or an absolute path.</param>
+    /// <param name="capacity">Slots; rounded up to a power of two (minimum 2), at most 2^24.</param>
+    /// <param name="maxMessageBytes">The longest message (default 256, at most 1 MiB); every slot reserves this much.</param>
+    /// <param name="options">File location, permissions and owner checks.</param>
+    public static ShmBytePubSub CreateNew(string name, long capacity, int maxMessageBytes = L.DefaultMaxMessageBytes, SegmentOptions? options = null) =>
+        Attach(name, Segment.AttachMode.CreateNew, capacity, maxMessageBytes, options);
+
+    /// <summary>Opens an existing ring, reading its geometry from the header.</summary>
+    public static ShmBytePubSub OpenExisting(string name, SegmentOptions? options = null) =>
+        new(Segment.Attach(name, Segment.AttachMode.OpenExisting, ShmBytePubSubLayoutRules.Instance, null, options));
+
+    /// <summary>Opens the ring if it exists (keeping its geometry), otherwise creates it; race-free across processes.</summary>
+    public static ShmBytePubSub CreateOrOpen(string name, long capacity, int maxMessageBytes = L.DefaultMaxMessageBytes, SegmentOptions? options = null) =>
+        Attach(name, Segment.AttachMode.CreateOrOpen, capacity, maxMessageBytes, options);
+
+    /// <summary>Creates an anonymous ring in a sealed memfd; children inherit <see cref="MemfdDescriptor"/>.</summary>
+    public static ShmBytePubSub CreateMemfd(string debugName, long capacity, int maxMessageBytes = L.DefaultMaxMessageBytes)
+    {
+        long rounded = Validate(capacity, maxMessageBytes);
+        return new ShmBytePubSub(Segment.CreateMemfd(debugName, ShmBytePubSubLayoutRules.Instance, ShmBytePubSubLayoutRules.Instance.Geometry(rounded, maxMessageBytes)));
+    }
+
+    /// <summary>Opens a ring from a descriptor the caller owns; dispose does not close it.</summary>
+    public static ShmBytePubSub OpenDescriptor(int descriptor, SegmentOptions? options = null) =>
+        new(Segment.OpenDescriptor(descriptor, ShmBytePubSubLayoutRules.Instance, options));
+
+    /// <summary>Removes a ring file by name or path; false if it did not exist.</summary>
+    public static bool Unlink(string name, SegmentOptions? options = null) => Segment.Unlink(name, options);
+
+    private static ShmBytePubSub Attach(string name, Segment.AttachMode mode, long capacity, int maxMessageBytes, SegmentOptions? options)
+    {
+        long rounded = Validate(capacity, maxMessageBytes);
+        return new ShmBytePubSub(Segment.Attach(name, mode, ShmBytePubSubLayoutRules.Instance, ShmBytePubSubLayoutRules.Instance.Geometry(rounded, maxMessageBytes), options));
+    }
+
+    private static long Validate(long capacity, int maxMessageBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessageBytes, L.MaxMaxMessageBytes);
+        return ThrowHelper.RoundCapacity(capacity, L.MaxCapacity);
+    }
+
+    /// <summary>The segment's name in messages.</summary>
+    public string Name => _segment.Name;
+
+    /// <summary>The memfd descriptor of a ring made by <see cref="CreateMemfd"/>, else -1.</summary>
+    public int MemfdDescriptor => _segment.Descriptor;
+
+    /// <summary>Slots: how far a subscriber may fall behind before it loses messages.</summary>
+    public long Capacity => _capacity;
+
+    /// <summary>The longest message the ring accepts (exactly this many bytes is accepted).</summary>
+    public int MaxMessageBytes => _maxMessageBytes;
+
+    /// <summary>The position the next message will be published at.</summary>
+    public long WritePosition
+    {
+        get
+        {
+            _segment.ThrowIfDisposed();
+            return Volatile.Read(ref *_writePosition);
+        }
+    }
+
+    /// <summary>A subscriber that receives messages published from now on. Use it from one thread at a time.</summary>
+    public ShmByteSubscriber Subscribe() => new(this, WritePosition);
+
+    /// <summary>A subscriber that starts at the oldest message still in the ring.</summary>
+    public ShmByteSubscriber SubscribeFromOldest() => new(this, Math.Max(0, WritePosition - _capacity));
+
+    /// <summary>Publishes a message to every subscriber. Waits only for another publisher's short critical section.</summary>
+    /// <exception cref="ArgumentException">The message is longer than <see cref="MaxMessageBytes"/>.</exception>
+    public void Publish(ReadOnlySpan<byte> message)
+    {
+        ThrowIfTooLong(message.Length);
+        ThreadParticipant me = _participants.Current;
+        EnterLock();
+        try
+        {
+            long position = Volatile.Read(ref *_writePosition);
+            WriteSlotLocked(position, message);
+            FaultPoint.Hit(FaultPoints.BytePubSubPublishCommitted);
+            // Commit last: the message becomes readable when the write position passes it.
+            Volatile.Write(ref *_writePosition, position + 1);
+        }
+        finally
+        {
+            RobustMutex.Unlock(_mutex);
+        }
+        me.Counter(PubSubCounter.Published)++;
+        _sleepers.WakeAfterChange(consumers: true, int.MaxValue);
+    }
+
+    /// <summary>Publishes a string, UTF-8 encoded.</summary>
+    public void Publish(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Publish(Encoding.UTF8.GetBytes(message));
+    }
+
+    /// <summary>Publishes messages in order under one lock hold; they become readable together.</summary>
+    /// <exception cref="ArgumentException">A message is longer than <see cref="MaxMessageBytes"/> (nothing is published).</exception>
+    public void PublishMany(ReadOnlySpan<ReadOnlyMemory<byte>> messages)
+    {
+        foreach (ReadOnlyMemory<byte> message in messages)
+            ThrowIfTooLong(message.Length);
+        if (messages.IsEmpty)
+            return;
+        ThreadParticipant me = _participants.Current;
+        EnterLock();
+        try
+        {
+            long position = Volatile.Read(ref *_writePosition);
+            for (int i = 0; i < messages.Length; i++)
+                WriteSlotLocked(position + i, messages[i].Span);
+            FaultPoint.Hit(FaultPoints.BytePubSubPublishManyCommitted);
+            Volatile.Write(ref *_writePosition, position + messages.Length);
+        }
+        finally
+        {
+            RobustMutex.Unlock(_mutex);
+        }
+        me.Counter(PubSubCounter.Published) += messages.Length;
+        _sleepers.WakeAfterChange(consumers: true, int.MaxValue);
+    }
+
+    private void WriteSlotLocked(long position, ReadOnlySpan<byte> message)
+    {
+        byte* slot = SlotAt(position);
+        // Mark first: a reader still on the previous lap's message sees the sequence move and retries.
+        Volatile.Write(ref *(long*)slot, 2 * position + 1);
+        FaultPoint.Hit(FaultPoints.BytePubSubPublishWriting);
+        *(int*)(slot + L.LengthOffset) = message.Length;
+        message.CopyTo(new Span<byte>(slot + L.SlotHeaderSize, message.Length));
+        Volatile.Write(ref *(long*)slot, 2 * position + 2); // release: length and data before the sequence
+    }
+
+    /// <summary>
+    /// Takes the publish lock. After a holder died (EOWNERDEAD): slots it committed but did not make readable yet
+    /// are made readable (the write position advanced over them); a slot it was writing stays unreadable and is
+    /// overwritten by the next publish. Nothing torn is ever visible.
+    /// </summary>
+    private void EnterLock()
+    {
+        _segment.ThrowIfDisposed();
+        if (RobustMutex.Lock(_mutex, Name) != LockOutcome.AcquiredFromDeadOwner)
+            return;
+        long position = Volatile.Read(ref *_writePosition);
+        while (Volatile.Read(ref *(long*)SlotAt(position)) == 2 * position + 2)
+            position++;
+        Volatile.Write(ref *_writePosition, position);
+        RobustMutex.MarkConsistent(_mutex);
+        _participants.Current.Counter(PubSubCounter.Abandoned)++;
+    }
+
+    private void ThrowIfTooLong(int length)
+    {
+        if (length > _maxMessageBytes)
+            throw new ArgumentException($"The message is {length} bytes; ShmBytePubSub '{Name}' accepts at most {_maxMessageBytes} bytes.", "message");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal byte* SlotAt(long position) => _slots + (position & _mask) * _slotSize;
+
+    internal long* WritePositionPointer => _writePosition;
+
+    internal SleepCoordinator Sleepers => _sleepers;
+
+    internal void ThrowIfDisposed() => _segment.ThrowIfDisposed();
+
+    /// <summary>msync: writes the mapping to its file (only meaningful outside tmpfs).</summary>
+    public void Flush() => _segment.Flush();
+
+    /// <summary>Removes this ring's file name; open instances keep working.</summary>
+    public bool Unlink() => _segment.Unlink();
+
+    /// <summary>Published messages, lock recoveries and sleeping subscribers, over every process that used the ring.</summary>
+    public ShmPubSubStats GetStats()
+    {
+        _segment.ThrowIfDisposed();
+        return new ShmPubSubStats(Volatile.Read(ref *_writePosition), _capacity, _participants.SumCounter(PubSubCounter.Published), 0,
+            _participants.SumCounter(PubSubCounter.Abandoned), _sleepers.SleepingConsumers);
+    }
+
+    /// <summary>Unmaps the ring; pending polls of this instance fail with <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (_segment.IsDisposed)
+            return;
+        _metrics.Dispose();
+        FutexWaitService.Shared.RemoveOwnedBy(this, new ObjectDisposedException(Name));
+        _participants.ReleaseAll();
+        _segment.Dispose();
+    }
+
+    private QueueMetricsSnapshot ReadMetrics()
+    {
+        ShmPubSubStats s = GetStats();
+        return new QueueMetricsSnapshot(0, s.Published, 0, 0, 0, s.Abandoned, s.SleepingSubscribers);
+    }
+}

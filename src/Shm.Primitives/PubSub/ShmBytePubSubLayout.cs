@@ -1,0 +1,91 @@
+using Shm.Primitives.Participants;
+using Shm.Primitives.Segments;
+using Shm.Primitives.Threading;
+
+namespace Shm.Primitives.PubSub;
+
+// ShmBytePubSub segment, layout version 1, little-endian. A "pair" is 128 bytes (two cache lines).
+//
+//  offset        size        field                 written by             meaning
+//       0         128        SegmentHeader         creator, once          Capacity = slots (power of two),
+//                                                                         Parameter1 = participant records,
+//                                                                         Parameter2 = MaxMessageBytes
+//     128          64        Mutex                 publishers             glibc robust process-shared mutex (own pair)
+//     256           8        WritePosition         lock holder            next position; advanced after the slot is
+//                                                                         committed (the publish's commit)
+//     384           4        WakeSequence          publishers (atomic)    futex word subscribers sleep on
+//     388           4        Waiters               subscribers (atomic)   registered sleeping subscribers (own pair)
+//     512           8        (reserved pair)
+//     640          80        RetiredCounters[10]   releasers, reapers     statistics of freed participant records
+//     768     R × 128        Participants          see ParticipantRecordLayout (statistics, sleeper counts)
+//  768+R×128  C × SlotSize   Slots                 SlotSize = 16 + MaxMessageBytes rounded up to 8
+//
+//  Slot: Sequence (8: 2p + 1 while position p is written, 2p + 2 once committed) | Length (4) | (4) | Data.
+//  Publishers hold the mutex: mark the slot writing, copy length and data, commit the sequence, then advance
+//  WritePosition (commit last). Readers take no lock: they read a position below WritePosition as a seqlock
+//  (sequence, length, data, read barrier, sequence again) and check the length before copying.
+internal static class ShmBytePubSubLayout
+{
+    public const uint Version = 1;
+    public const int MutexOffset = 1 * CacheLine.PairSize;
+    public const int WritePositionOffset = 2 * CacheLine.PairSize;
+    public const int WakeSequenceOffset = 3 * CacheLine.PairSize;
+    public const int WaitersOffset = WakeSequenceOffset + sizeof(uint);
+    public const int ReservedWakeSequenceOffset = 4 * CacheLine.PairSize;
+    public const int ReservedWaitersOffset = ReservedWakeSequenceOffset + sizeof(uint);
+    public const int RetiredCountersOffset = 5 * CacheLine.PairSize;
+    public const int ParticipantsOffset = 6 * CacheLine.PairSize;
+
+    public const int SlotHeaderSize = 16;
+    public const int LengthOffset = 8;
+    public const int DefaultMaxMessageBytes = 256;
+    public const int MaxMaxMessageBytes = 1 << 20;
+    public const long MinCapacity = 2;
+    public const long MaxCapacity = 1L << 24;
+
+    public static long SlotSize(long maxMessageBytes) => SlotHeaderSize + ((maxMessageBytes + 7) & ~7L);
+
+    public static long SlotsOffset(long participants) => ParticipantsOffset + participants * ParticipantRecordLayout.Size;
+
+    public static long TotalSize(long capacity, long participants, long maxMessageBytes)
+    {
+        if (capacity < MinCapacity || capacity > MaxCapacity || (capacity & (capacity - 1)) != 0)
+            return -1;
+        if (participants < 16 || participants > 4096 || maxMessageBytes < 1 || maxMessageBytes > MaxMaxMessageBytes)
+            return -1;
+        return SlotsOffset(participants) + capacity * SlotSize(maxMessageBytes);
+    }
+}
+
+/// <summary>Creates, validates and initialises ShmBytePubSub segments.</summary>
+internal sealed unsafe class ShmBytePubSubLayoutRules : SegmentLayoutRules
+{
+    public static readonly ShmBytePubSubLayoutRules Instance = new();
+
+    public override SegmentKind Kind => SegmentKind.BytePubSub;
+
+    public override uint Version => ShmBytePubSubLayout.Version;
+
+    public override ElementType Element => ElementType.None;
+
+    public override string DisplayName => "ShmBytePubSub";
+
+    public override long ComputeTotalSize(long capacity, long parameter1, long parameter2) =>
+        ShmBytePubSubLayout.TotalSize(capacity, parameter1, parameter2);
+
+    public override string DescribeValidGeometry() =>
+        $"a power-of-two capacity in {ShmBytePubSubLayout.MinCapacity}..{ShmBytePubSubLayout.MaxCapacity} and a maximum message size of 1..{ShmBytePubSubLayout.MaxMaxMessageBytes} bytes";
+
+    public SegmentGeometry Geometry(long capacity, long maxMessageBytes)
+    {
+        long participants = ParticipantRecordLayout.DefaultRecordCount;
+        return new SegmentGeometry(Kind, Version, Element, capacity, participants, maxMessageBytes,
+            ShmBytePubSubLayout.TotalSize(capacity, participants, maxMessageBytes));
+    }
+
+    public override void Initialize(byte* segmentBase, in SegmentGeometry geometry)
+    {
+        RobustMutex.Initialize(segmentBase + ShmBytePubSubLayout.MutexOffset);
+        ParticipantTable.Initialize(segmentBase + ShmBytePubSubLayout.ParticipantsOffset, (int)geometry.Parameter1);
+    }
+}

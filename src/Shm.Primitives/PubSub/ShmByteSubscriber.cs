@@ -1,0 +1,204 @@
+using System.Buffers;
+using Shm.Primitives.Participants;
+using Shm.Primitives.Threading;
+using L = Shm.Primitives.PubSub.ShmBytePubSubLayout;
+
+namespace Shm.Primitives;
+
+/// <summary>
+/// One reader of a <see cref="ShmBytePubSub"/>: a cursor in this process; it takes no lock and never affects
+/// publishers. Use an instance from one thread at a time.
+/// </summary>
+/// <remarks>
+/// Loss is never silent: being lapped (more than Capacity behind) moves the cursor to the oldest message still
+/// present; a slot overwritten while being read, or holding a length no publisher writes, is skipped. Both are
+/// reported by the read that crosses the gap (<c>lost</c>) and totalled in <see cref="OverflowCount"/> and
+/// <see cref="SkippedCount"/>.
+/// </remarks>
+public sealed unsafe class ShmByteSubscriber : IWaitTarget
+{
+    private readonly ShmBytePubSub _ring;
+    private long _cursor;
+
+    internal ShmByteSubscriber(ShmBytePubSub ring, long cursor)
+    {
+        _ring = ring;
+        _cursor = cursor;
+    }
+
+    /// <summary>The position of the next message this subscriber reads. Setting it seeks (0 or more).</summary>
+    public long Cursor
+    {
+        get => _cursor;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _cursor = value;
+        }
+    }
+
+    /// <summary>Messages published but not yet read by this subscriber.</summary>
+    public long Lag => Math.Max(0, _ring.WritePosition - _cursor);
+
+    /// <summary>Messages lost by being lapped.</summary>
+    public long OverflowCount { get; private set; }
+
+    /// <summary>Slots skipped: overwritten while being read, or holding a corrupt length.</summary>
+    public long SkippedCount { get; private set; }
+
+    /// <summary>Skips everything published so far.</summary>
+    public void ResetToLatest() => _cursor = _ring.WritePosition;
+
+    /// <summary>Moves back to the oldest message still in the ring.</summary>
+    public void ResetToOldest() => _cursor = Math.Max(0, _ring.WritePosition - _ring.Capacity);
+
+    /// <summary>
+    /// Copies the next message into <paramref name="destination"/>. False when there is none (length 0) or when the
+    /// destination is too small (length = the message's length; the cursor stays on it).
+    /// </summary>
+    public bool TryPoll(Span<byte> destination, out int length, out long lost)
+    {
+        lost = 0;
+        while (true)
+        {
+            ReadResult result = TryRead(destination, out length, ref lost);
+            if (result != ReadResult.Retry)
+                return result == ReadResult.Done;
+        }
+    }
+
+    /// <summary>Writes the next message into <paramref name="writer"/> (one GetSpan, one Advance); false if there is none.</summary>
+    public bool TryPoll(IBufferWriter<byte> writer, out long lost)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        lost = 0;
+        Span<byte> span = writer.GetSpan(_ring.MaxMessageBytes); // no lock is held, so calling the writer is safe
+        while (true)
+        {
+            ReadResult result = TryRead(span, out int length, ref lost);
+            if (result == ReadResult.Done)
+            {
+                writer.Advance(length);
+                return true;
+            }
+            if (result == ReadResult.Empty)
+                return false;
+        }
+    }
+
+    /// <summary>Reads the next message as a new array; false if there is none.</summary>
+    public bool TryPoll(out byte[] message) => TryPoll(out message, out _);
+
+    /// <summary>Reads the next message as a new array, reporting how many were lost just before it.</summary>
+    public bool TryPoll(out byte[] message, out long lost)
+    {
+        var buffer = new ArrayBufferWriter<byte>(_ring.MaxMessageBytes);
+        bool got = TryPoll(buffer, out lost);
+        message = got ? buffer.WrittenSpan.ToArray() : [];
+        return got;
+    }
+
+    /// <summary>Reads the next message, waiting up to <paramref name="timeout"/>; false at timeout.</summary>
+    public bool TryPoll(out byte[] message, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ThrowHelper.ValidateTimeout(timeout);
+        if (TryPoll(out message))
+            return true;
+        var attempt = new PollAttempt(this);
+        bool got = _ring.Sleepers.Wait(this, ref attempt, consumerSide: true, timeout, cancellationToken);
+        message = attempt.Message;
+        return got;
+    }
+
+    /// <summary>Reads the next message, waiting asynchronously (no thread held).</summary>
+    public ValueTask<byte[]> PollAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+            return ValueTask.FromCanceled<byte[]>(cancellationToken);
+        if (TryPoll(out byte[] message))
+            return new ValueTask<byte[]>(message);
+        _ring.ThrowIfDisposed();
+        var operation = new PollOperation(this, cancellationToken);
+        operation.Start();
+        return new ValueTask<byte[]>(operation, operation.Version);
+    }
+
+    /// <summary>Yields messages as they are published, until the token is cancelled or the ring disposed.</summary>
+    public IAsyncEnumerable<byte[]> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        AsyncForms.ReadAll(PollAsync, cancellationToken);
+
+    private enum ReadResult
+    {
+        Done,
+        Empty,
+        TooSmall,
+        Retry,
+    }
+
+    private ReadResult TryRead(Span<byte> destination, out int length, ref long lost)
+    {
+        length = 0;
+        long position = _cursor;
+        long write = Volatile.Read(ref *_ring.WritePositionPointer);
+        if (position >= write)
+            return ReadResult.Empty;
+        long capacity = _ring.Capacity;
+        if (write - position > capacity)
+        {
+            long oldest = write - capacity;
+            lost += oldest - position;
+            OverflowCount += oldest - position;
+            _cursor = oldest;
+            return ReadResult.Retry;
+        }
+
+        byte* slot = _ring.SlotAt(position);
+        long committed = 2 * position + 2;
+        long before = Volatile.Read(ref *(long*)slot); // acquire: pairs with the publisher's release of the sequence
+        int stored = Volatile.Read(ref *(int*)(slot + L.LengthOffset));
+        if (before == committed && (uint)stored > (uint)_ring.MaxMessageBytes)
+            return Skip(ref lost); // a length no publisher writes: never copy by it
+        if (before == committed && stored > destination.Length)
+        {
+            length = stored;
+            return ReadResult.TooSmall;
+        }
+        if (before == committed)
+        {
+            new ReadOnlySpan<byte>(slot + L.SlotHeaderSize, stored).CopyTo(destination);
+            // The copy must finish before the sequence is read again: a publisher may be overwriting the slot.
+            Volatile.ReadBarrier();
+            if (Volatile.Read(ref *(long*)slot) == committed)
+            {
+                length = stored;
+                _cursor = position + 1;
+                return ReadResult.Done;
+            }
+        }
+        // Overwritten by a newer lap (before or during the copy), or a sequence no publisher writes: skip it.
+        return Skip(ref lost);
+    }
+
+    private ReadResult Skip(ref long lost)
+    {
+        lost++;
+        SkippedCount++;
+        _cursor++;
+        return ReadResult.Retry;
+    }
+
+    bool IWaitTarget.ExamineWhileWaiting(ThreadParticipant me, bool consumerSide) => false; // publishes are committed under the lock: no holes
+
+    private struct PollAttempt(ShmByteSubscriber subscriber) : IWaitAttempt
+    {
+        public byte[] Message = [];
+
+        public bool TryOnce() => subscriber.TryPoll(out Message);
+    }
+
+    private sealed class PollOperation(ShmByteSubscriber subscriber, CancellationToken cancellationToken)
+        : SleeperAsyncOperation<byte[]>(subscriber._ring, subscriber._ring.Sleepers, subscriber, consumerSide: true, cancellationToken)
+    {
+        protected override bool TryOnce(out byte[] result) => subscriber.TryPoll(out result);
+    }
+}
