@@ -231,6 +231,33 @@ public sealed unsafe class ShmBytePubSub : IDisposable
 
     internal void ThrowIfDisposed() => _segment.ThrowIfDisposed();
 
+    private readonly EventFdSlot _eventFdSlot = new();
+
+    /// <summary>The eventfd <see cref="Notify"/> signals in this process, or null.</summary>
+    public EventFd? EventFd => _eventFdSlot.Current;
+
+    /// <summary>Creates an inheritable eventfd for this instance (disposed with it); see <see cref="ShmQueue{T}.EnableEventFd"/>.</summary>
+    public EventFd EnableEventFd()
+    {
+        _segment.ThrowIfDisposed();
+        return _eventFdSlot.Enable();
+    }
+
+    /// <summary>Uses an existing eventfd (e.g. inherited); it stays the caller's to dispose.</summary>
+    public void AttachEventFd(EventFd eventFd)
+    {
+        _segment.ThrowIfDisposed();
+        _eventFdSlot.Attach(eventFd);
+    }
+
+    /// <summary>Signals the eventfd (never done implicitly, so publishers choose how to batch). One system call.</summary>
+    /// <exception cref="InvalidOperationException">No eventfd is enabled or attached.</exception>
+    public void Notify() => _eventFdSlot.Notify();
+
+    /// <summary>Resets the eventfd's counter and returns what it held (0 if nothing). Never blocks.</summary>
+    /// <exception cref="InvalidOperationException">No eventfd is enabled or attached.</exception>
+    public ulong ConsumeNotifications() => _eventFdSlot.Consume();
+
     /// <summary>msync: writes the mapping to its file (only meaningful outside tmpfs).</summary>
     public void Flush() => _segment.Flush();
 
@@ -252,6 +279,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable
             return;
         _metrics.Dispose();
         FutexWaitService.Shared.RemoveOwnedBy(this, new ObjectDisposedException(Name));
+        _eventFdSlot.Detach();
         _participants.ReleaseAll();
         _segment.Dispose();
     }

@@ -122,3 +122,42 @@ public class BytePubSubTests
         Assert.Equal(kills, ring.GetStats().Abandoned);
     }
 }
+
+public class PubSubSegmentTests
+{
+    [Fact]
+    public void Rings_validate_their_kind_and_element_type_and_notify_through_an_eventfd()
+    {
+        using var segment = new TestSegment();
+        using (var ring = ShmPubSub<long>.CreateNew(segment.Name, 8))
+        {
+            ring.EnableEventFd();
+            ring.Publish(1);
+            ring.Notify();
+            Assert.Equal(1UL, ring.ConsumeNotifications());
+        }
+        Assert.Contains("System.Int64", Assert.Throws<InvalidDataException>(() => ShmPubSub<int>.OpenExisting(segment.Name)).Message);
+        Assert.Contains("PubSub segment, not a BytePubSub", Assert.Throws<InvalidDataException>(() => ShmBytePubSub.OpenExisting(segment.Name)).Message);
+        Assert.Contains("PubSub segment, not a Queue", Assert.Throws<InvalidDataException>(() => ShmQueue<long>.OpenExisting(segment.Name)).Message);
+        using var again = ShmPubSub<long>.OpenExisting(segment.Name);
+        Assert.Equal(8, again.Capacity);
+        Assert.Equal(1, again.WritePosition);
+
+        using var bytes = new TestSegment("bytes");
+        using (var ring = ShmBytePubSub.CreateNew(bytes.Name, 8, maxMessageBytes: 100))
+        {
+            Assert.Throws<InvalidOperationException>(() => ring.Notify());
+            ring.EnableEventFd();
+            ring.Notify();
+            Assert.Equal(1UL, ring.ConsumeNotifications());
+        }
+        using var reopened = ShmBytePubSub.OpenExisting(bytes.Name);
+        Assert.Equal(100, reopened.MaxMessageBytes);
+        using var memfd = ShmPubSub<long>.CreateMemfd("ring", 4);
+        using var shared = ShmPubSub<long>.OpenDescriptor(memfd.MemfdDescriptor);
+        ShmSubscriber<long> subscriber = shared.Subscribe();
+        memfd.Publish(9);
+        Assert.True(subscriber.TryPoll(out long value));
+        Assert.Equal(9, value);
+    }
+}
