@@ -31,6 +31,45 @@ public sealed class PubSubSuite : IBenchSuite, IBenchChildRoles
         double socket = SocketFanOut(context, context.Size(4_000_000, 400_000), 4);
         yield return new BenchRow("pubsub.xproc.fanout4", perSubscriber4, "msgs/s per subscriber", "4 Unix sockets, batches of 64", socket);
         yield return new BenchRow("pubsub.publish.scaling", publish4 / publish1, "ratio", null, null);
+        yield return new BenchRow("pubsub.bytes.xproc.fanout4", BytesFanOut(context, messages / 2, 4), "msgs/s per subscriber",
+            "4 Unix sockets, 64-byte messages, batches of 64", SocketFanOut(context, context.Size(2_000_000, 200_000), 4, MessageBytes));
+    }
+
+    private const int MessageBytes = 64;
+
+    /// <summary>64-byte messages: this process publishes batches of 64; subscriber children poll into a span.</summary>
+    private static double BytesFanOut(BenchContext context, long messages, int subscribers)
+    {
+        string name = context.SegmentPrefix + "bps-fan" + subscribers;
+        using var ring = ShmBytePubSub.CreateNew(name, RingCapacity / 4, MessageBytes);
+        try
+        {
+            var children = Enumerable.Range(0, subscribers).Select(_ => ChildProcess.Start("bytepubsub-subscriber", name)).ToList();
+            foreach (Process child in children)
+            {
+                if (child.StandardOutput.ReadLine() != "ready")
+                    throw new InvalidOperationException("subscriber failed to start");
+            }
+            var batch = new ReadOnlyMemory<byte>[Batch];
+            for (int k = 0; k < Batch; k++)
+                batch[k] = new byte[MessageBytes];
+            for (long sent = 0; sent < messages; sent += Batch)
+                ring.PublishMany(batch);
+            ring.Publish(BitConverter.GetBytes(Sentinel));
+            double total = 0;
+            foreach (Process child in children)
+            {
+                string[] parts = ChildProcess.ReadResult(child, TimeSpan.FromMinutes(2)).Split(' ');
+                context.Log($"  bytes fanout{subscribers}: subscriber received {parts[0]}, lost {parts[2]}, in {parts[1]} s");
+                total += double.Parse(parts[0], CultureInfo.InvariantCulture) / double.Parse(parts[1], CultureInfo.InvariantCulture);
+                child.Dispose();
+            }
+            return total / subscribers;
+        }
+        finally
+        {
+            ring.Unlink();
+        }
     }
 
     private static double InProcessPairs(BenchContext context, long pairs)
@@ -120,7 +159,7 @@ public sealed class PubSubSuite : IBenchSuite, IBenchChildRoles
         }
     }
 
-    private static double SocketFanOut(BenchContext context, long messages, int subscribers)
+    private static double SocketFanOut(BenchContext context, long messages, int subscribers, int messageBytes = sizeof(long))
     {
         var listeners = new List<Socket>();
         var paths = new List<string>();
@@ -137,14 +176,14 @@ public sealed class PubSubSuite : IBenchSuite, IBenchChildRoles
                 listener.Listen(1);
                 listeners.Add(listener);
                 paths.Add(path);
-                children.Add(ChildProcess.Start("pubsub-socket-subscriber", path, messages.ToString(CultureInfo.InvariantCulture)));
+                children.Add(ChildProcess.Start("pubsub-socket-subscriber", path, messages.ToString(CultureInfo.InvariantCulture), messageBytes.ToString(CultureInfo.InvariantCulture)));
                 connections.Add(listener.Accept());
             }
-            byte[] buffer = new byte[Batch * sizeof(long)];
+            byte[] buffer = new byte[Batch * messageBytes];
             for (long sent = 0; sent < messages; sent += Batch)
             {
                 for (int k = 0; k < Batch; k++)
-                    BitConverter.TryWriteBytes(buffer.AsSpan(k * sizeof(long)), sent + k);
+                    BitConverter.TryWriteBytes(buffer.AsSpan(k * messageBytes), sent + k);
                 foreach (Socket connection in connections)
                     connection.Send(buffer);
             }
@@ -165,7 +204,7 @@ public sealed class PubSubSuite : IBenchSuite, IBenchChildRoles
         }
     }
 
-    public bool Handles(string role) => role is "pubsub-subscriber" or "pubsub-socket-subscriber";
+    public bool Handles(string role) => role is "pubsub-subscriber" or "pubsub-socket-subscriber" or "bytepubsub-subscriber";
 
     public int RunChild(string role, string[] args)
     {
@@ -175,11 +214,10 @@ public sealed class PubSubSuite : IBenchSuite, IBenchChildRoles
             ShmSubscriber<long> subscriber = ring.Subscribe();
             Console.WriteLine("ready");
             var buffer = new long[Batch];
-            long received = 0, lost = 0, first = 0;
+            long received = 0, first = 0;
             while (true)
             {
-                int n = subscriber.PollMany(buffer, out long lostHere);
-                lost += lostHere;
+                int n = subscriber.PollMany(buffer);
                 if (n == 0)
                 {
                     if (!subscriber.TryPoll(out buffer[0], TimeSpan.FromSeconds(30)))
@@ -193,7 +231,7 @@ public sealed class PubSubSuite : IBenchSuite, IBenchChildRoles
                     if (buffer[k] == Sentinel)
                     {
                         double seconds = Stopwatch.GetElapsedTime(first).TotalSeconds;
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{received} {seconds} {lost}"));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{received} {seconds} {subscriber.OverflowCount + subscriber.SkippedCount}"));
                         return 0;
                     }
                     received++;
@@ -201,10 +239,14 @@ public sealed class PubSubSuite : IBenchSuite, IBenchChildRoles
             }
         }
 
+        if (role == "bytepubsub-subscriber")
+            return RunBytesSubscriber(args[0]);
+
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(args[0]));
-        long total = long.Parse(args[1], CultureInfo.InvariantCulture) * sizeof(long), got = 0, start = 0;
-        byte[] chunk = new byte[Batch * sizeof(long)];
+        int messageBytes = int.Parse(args[2], CultureInfo.InvariantCulture);
+        long total = long.Parse(args[1], CultureInfo.InvariantCulture) * messageBytes, got = 0, start = 0;
+        byte[] chunk = new byte[Batch * messageBytes];
         while (got < total)
         {
             int n = socket.Receive(chunk);
@@ -215,7 +257,35 @@ public sealed class PubSubSuite : IBenchSuite, IBenchChildRoles
             got += n;
         }
         double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{got / sizeof(long)} {elapsed}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{got / messageBytes} {elapsed}"));
         return 0;
+    }
+
+    private static int RunBytesSubscriber(string name)
+    {
+        using var ring = ShmBytePubSub.OpenExisting(name);
+        ShmByteSubscriber subscriber = ring.Subscribe();
+        Console.WriteLine("ready");
+        Span<byte> message = stackalloc byte[MessageBytes];
+        long received = 0, first = 0;
+        while (true)
+        {
+            if (!subscriber.TryPoll(message, out int length, out _))
+            {
+                if (!subscriber.TryPoll(out byte[] waited, TimeSpan.FromSeconds(30)))
+                    throw new TimeoutException("publisher stalled");
+                waited.CopyTo(message);
+                length = waited.Length;
+            }
+            if (first == 0)
+                first = Stopwatch.GetTimestamp();
+            if (length == sizeof(long) && BitConverter.ToInt64(message) == Sentinel)
+            {
+                double seconds = Stopwatch.GetElapsedTime(first).TotalSeconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{received} {seconds} {subscriber.OverflowCount + subscriber.SkippedCount}"));
+                return 0;
+            }
+            received++;
+        }
     }
 }
