@@ -30,7 +30,7 @@ namespace Shm.Primitives;
 /// if (subscriber.TryPoll(out long price, out long lost)) Console.WriteLine($"{price} ({lost} lost before it)");
 /// </code>
 /// </example>
-public sealed unsafe partial class ShmPubSub<T> : IDisposable where T : unmanaged
+public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where T : unmanaged
 {
     /// <summary>The largest capacity (2^31 slots).</summary>
     public const long MaxCapacity = L.MaxCapacity;
@@ -57,6 +57,9 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable where T : unmanage
     private readonly SleepCoordinator _sleepers;
     private readonly uint* _waiters;
     private readonly IDisposable _metrics;
+    private readonly ShmPubSubMode _mode;
+    private readonly SubscriberTable _subscribers;
+    private long _limit; // backpressure: positions below this may be claimed (cached lowest subscriber cursor + Capacity)
 
     private ShmPubSub(Segment segment)
     {
@@ -68,6 +71,8 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable where T : unmanage
         _slotSize = L.SlotSize(geometry.Element.Size);
         _slots = b + L.SlotsOffset(geometry.Parameter1);
         _writePosition = (long*)(b + L.WritePositionOffset);
+        _mode = (ShmPubSubMode)geometry.Parameter2;
+        _subscribers = new SubscriberTable(b + L.SubscribersOffset(geometry.Parameter1));
         _waiters = (uint*)(b + L.WaitersOffset);
         uint* publisherWaiters = (uint*)(b + L.PublisherWaitersOffset);
         _participants = new ParticipantTable(b + L.ParticipantsOffset, (int)geometry.Parameter1, segment.Name,
@@ -85,22 +90,23 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable where T : unmanage
     /// <param name="name">A bare name (placed in <see cref="SegmentOptions.Directory"/>) or an absolute path.</param>
     /// <param name="capacity">Slots; rounded up to a power of two (minimum 2), at most <see cref="MaxCapacity"/>.</param>
     /// <param name="options">File location, permissions and owner checks.</param>
-    public static ShmPubSub<T> CreateNew(string name, long capacity, SegmentOptions? options = null) =>
-        Attach(name, Segment.AttachMode.CreateNew, capacity, options);
+    /// <param name="mode">Overwrite (default: publishing never waits) or Backpressure (registered subscribers lose nothing).</param>
+    public static ShmPubSub<T> CreateNew(string name, long capacity, ShmPubSubMode mode = ShmPubSubMode.Overwrite, SegmentOptions? options = null) =>
+        Attach(name, Segment.AttachMode.CreateNew, capacity, mode, options);
 
     /// <summary>Opens an existing ring, reading its geometry from the header.</summary>
     public static ShmPubSub<T> OpenExisting(string name, SegmentOptions? options = null) =>
         new(Segment.Attach(name, Segment.AttachMode.OpenExisting, ShmPubSubLayoutRules<T>.Instance, null, options));
 
     /// <summary>Opens the ring if it exists (keeping its capacity), otherwise creates it; race-free across processes.</summary>
-    public static ShmPubSub<T> CreateOrOpen(string name, long capacity, SegmentOptions? options = null) =>
-        Attach(name, Segment.AttachMode.CreateOrOpen, capacity, options);
+    public static ShmPubSub<T> CreateOrOpen(string name, long capacity, ShmPubSubMode mode = ShmPubSubMode.Overwrite, SegmentOptions? options = null) =>
+        Attach(name, Segment.AttachMode.CreateOrOpen, capacity, mode, options);
 
     /// <summary>Creates an anonymous ring in a sealed memfd; children inherit <see cref="MemfdDescriptor"/>.</summary>
-    public static ShmPubSub<T> CreateMemfd(string debugName, long capacity)
+    public static ShmPubSub<T> CreateMemfd(string debugName, long capacity, ShmPubSubMode mode = ShmPubSubMode.Overwrite)
     {
         long rounded = ThrowHelper.RoundCapacity(capacity, MaxCapacity);
-        return new ShmPubSub<T>(Segment.CreateMemfd(debugName, ShmPubSubLayoutRules<T>.Instance, ShmPubSubLayoutRules<T>.Instance.Geometry(rounded)));
+        return new ShmPubSub<T>(Segment.CreateMemfd(debugName, ShmPubSubLayoutRules<T>.Instance, ShmPubSubLayoutRules<T>.Instance.Geometry(rounded, ValidMode(mode))));
     }
 
     /// <summary>Opens a ring from a descriptor the caller owns; dispose does not close it.</summary>
@@ -110,11 +116,17 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable where T : unmanage
     /// <summary>Removes a ring file by name or path; false if it did not exist.</summary>
     public static bool Unlink(string name, SegmentOptions? options = null) => Segment.Unlink(name, options);
 
-    private static ShmPubSub<T> Attach(string name, Segment.AttachMode mode, long capacity, SegmentOptions? options)
+    private static ShmPubSub<T> Attach(string name, Segment.AttachMode attach, long capacity, ShmPubSubMode mode, SegmentOptions? options)
     {
         long rounded = ThrowHelper.RoundCapacity(capacity, MaxCapacity);
-        return new ShmPubSub<T>(Segment.Attach(name, mode, ShmPubSubLayoutRules<T>.Instance, ShmPubSubLayoutRules<T>.Instance.Geometry(rounded), options));
+        return new ShmPubSub<T>(Segment.Attach(name, attach, ShmPubSubLayoutRules<T>.Instance, ShmPubSubLayoutRules<T>.Instance.Geometry(rounded, ValidMode(mode)), options));
     }
+
+    private static ShmPubSubMode ValidMode(ShmPubSubMode mode) =>
+        Enum.IsDefined(mode) ? mode : throw new ArgumentOutOfRangeException(nameof(mode), mode, "mode must be Overwrite or Backpressure.");
+
+    /// <summary>The delivery mode chosen when the ring was created.</summary>
+    public ShmPubSubMode Mode => _mode;
 
     /// <summary>The segment's name in messages.</summary>
     public string Name => _segment.Name;
@@ -138,18 +150,22 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable where T : unmanage
         }
     }
 
-    /// <summary>A subscriber that receives messages published from now on. Use it from one thread at a time.</summary>
-    public ShmSubscriber<T> Subscribe() => new(this, WritePosition);
+    /// <summary>
+    /// A subscriber that receives messages published from now on. Use it from one thread at a time. In Backpressure
+    /// mode it is registered in the segment until disposed, and publishers wait for it.
+    /// </summary>
+    public ShmSubscriber<T> Subscribe() => new(this, () => WritePosition);
 
     /// <summary>A subscriber that starts at the oldest message still in the ring (WritePosition − Capacity, or 0).</summary>
-    public ShmSubscriber<T> SubscribeFromOldest() => new(this, Math.Max(0, WritePosition - _capacity));
+    public ShmSubscriber<T> SubscribeFromOldest() => new(this, () => Math.Max(0, WritePosition - _capacity));
 
     /// <summary>
     /// Publishes a value to every subscriber. Never blocks, never waits for subscribers.
     /// </summary>
-    /// <returns>True when written. False in the rare case that the slot a full ring ago is still being written by a
-    /// slower live publisher: the value is then dropped (readers see a hole at its position, counted as lost)
-    /// rather than waiting or overwriting.</returns>
+    /// <returns>True when written. False in Backpressure mode when the slowest registered subscriber is a full ring
+    /// behind (nothing is claimed; try again, or use <see cref="TryPublish"/> to wait). In Overwrite mode, false in the
+    /// rare case that the slot a full ring ago is still being written by a slower live publisher: the value is then
+    /// dropped (readers see a hole at its position, counted as lost) rather than waiting or overwriting.</returns>
     public bool Publish(T value)
     {
         ThreadParticipant me = _participants.Current;
@@ -157,6 +173,8 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable where T : unmanage
         long position = Volatile.Read(ref write);
         while (true)
         {
+            if (_mode == ShmPubSubMode.Backpressure && !HasRoom(position, 1, reapDead: false))
+                return false;
             me.Announce((ulong)position | R.ActiveBit);
             // Full fence: our announcement is visible to anyone who sees the write position move.
             long observed = Interlocked.CompareExchange(ref write, position + 1, position);
@@ -178,11 +196,15 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable where T : unmanage
     {
         if (values.IsEmpty)
             return 0;
+        if (_mode == ShmPubSubMode.Backpressure && values.Length > _capacity)
+            throw new ArgumentOutOfRangeException(nameof(values), values.Length, $"A backpressure ring of capacity {_capacity} cannot take a batch larger than its capacity.");
         ThreadParticipant me = _participants.Current;
         ref long write = ref *_writePosition;
         long position = Volatile.Read(ref write);
         while (true)
         {
+            if (_mode == ShmPubSubMode.Backpressure && !HasRoom(position, values.Length, reapDead: false))
+                return 0;
             me.AnnounceBatch((ulong)position | R.ActiveBit, (uint)values.Length);
             long observed = Interlocked.CompareExchange(ref write, position + values.Length, position);
             if (observed == position)
@@ -201,6 +223,47 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable where T : unmanage
         me.Counter(PubSubCounter.Dropped) += values.Length - written;
         _sleepers.WakeAfterChange(consumers: true, int.MaxValue);
         return written;
+    }
+
+    /// <summary>
+    /// Publishes a value, waiting up to <paramref name="timeout"/> for room in Backpressure mode (in Overwrite mode it
+    /// never waits). <see cref="TimeSpan.Zero"/>: one try; <see cref="Timeout.InfiniteTimeSpan"/>: forever.
+    /// </summary>
+    /// <returns>False if the slowest registered subscriber stayed a full ring behind for the whole timeout.</returns>
+    public bool TryPublish(T value, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ThrowHelper.ValidateTimeout(timeout);
+        if (Publish(value) || _mode == ShmPubSubMode.Overwrite)
+            return true;
+        var attempt = new PublishAttempt(this, value);
+        return _sleepers.Wait(this, ref attempt, consumerSide: false, timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Backpressure: whether positions [position, position + count) stay within a ring of the slowest registered
+    /// subscriber. The bound is cached; it is recomputed (scanning the subscriber records) only when exceeded.
+    /// </summary>
+    private bool HasRoom(long position, long count, bool reapDead)
+    {
+        if (position + count <= Volatile.Read(ref _limit))
+            return true;
+        long limit = _subscribers.MinimumCursor(Volatile.Read(ref *_writePosition), reapDead) + _capacity;
+        Volatile.Write(ref _limit, limit); // any value computed is a valid bound: cursors and the write position only grow
+        return position + count <= limit;
+    }
+
+    /// <summary>A blocked publisher looks for dead subscribers on every wake, and sleeps in short slices meanwhile.</summary>
+    bool IWaitTarget.ExamineWhileWaiting(ThreadParticipant me, bool consumerSide)
+    {
+        HasRoom(Volatile.Read(ref *_writePosition), 1, reapDead: true);
+        return true;
+    }
+
+    internal SubscriberTable Subscribers => _subscribers;
+
+    private readonly struct PublishAttempt(ShmPubSub<T> ring, T value) : IWaitAttempt
+    {
+        public bool TryOnce() => ring.Publish(value);
     }
 
     /// <summary>

@@ -7,14 +7,16 @@ namespace Shm.Primitives.PubSub;
 //
 //  offset        size        field                 written by             meaning
 //       0         128        SegmentHeader         creator, once          Capacity = slots (power of two),
-//                                                                         Parameter1 = participant records
+//                                                                         Parameter1 = participant records,
+//                                                                         Parameter2 = ShmPubSubMode
 //     128           8        WritePosition         publishers (CAS)       next position to publish (own pair)
 //     256           4        WakeSequence          publishers (atomic)    futex word subscribers sleep on
 //     260           4        Waiters               subscribers (atomic)   registered sleeping subscribers (own pair)
 //     384           4        (publisher wake word, reserved for backpressure mode)
 //     512          80        RetiredCounters[10]   releasers, reapers     statistics of freed participant records
 //     640     R × 128        Participants          see ParticipantRecordLayout (publisher claims, statistics)
-//  640+R×128  C × SlotSize   Slots                 see below
+//  640+R×128     4096        Subscribers           SubscriberTable: registered subscribers (backpressure mode)
+//       S     C × SlotSize   Slots                 see below
 //
 //  Slot (SlotSize = 8 + ElementSize rounded up to 8): Sequence | Value.
 //    Sequence == 2p + 2   the value of position p is committed there
@@ -44,7 +46,9 @@ internal static class ShmPubSubLayout
 
     public static int SlotSize(int elementSize) => SequenceSize + ((elementSize + 7) & ~7);
 
-    public static long SlotsOffset(long participants) => ParticipantsOffset + participants * ParticipantRecordLayout.Size;
+    public static long SubscribersOffset(long participants) => ParticipantsOffset + participants * ParticipantRecordLayout.Size;
+
+    public static long SlotsOffset(long participants) => SubscribersOffset(participants) + SubscriberTable.Size;
 
     public static long Committed(long position) => 2 * position + 2;
 
@@ -84,15 +88,15 @@ internal sealed unsafe class ShmPubSubLayoutRules<T> : SegmentLayoutRules where 
     public override string DisplayName => "ShmPubSub<" + typeof(T).Name + ">";
 
     public override long ComputeTotalSize(long capacity, long parameter1, long parameter2) =>
-        parameter2 != 0 ? -1 : ShmPubSubLayout.TotalSize(capacity, parameter1, Element.Size);
+        parameter2 is not ((long)ShmPubSubMode.Overwrite or (long)ShmPubSubMode.Backpressure) ? -1 : ShmPubSubLayout.TotalSize(capacity, parameter1, Element.Size);
 
     public override string DescribeValidGeometry() =>
         $"a power-of-two capacity in {ShmPubSubLayout.MinCapacity}..{ShmPubSubLayout.MaxCapacity} and 16..4096 participant records";
 
-    public SegmentGeometry Geometry(long capacity)
+    public SegmentGeometry Geometry(long capacity, ShmPubSubMode mode)
     {
         long participants = ParticipantRecordLayout.DefaultRecordCount;
-        return new SegmentGeometry(Kind, Version, Element, capacity, participants, 0, ShmPubSubLayout.TotalSize(capacity, participants, Element.Size));
+        return new SegmentGeometry(Kind, Version, Element, capacity, participants, (long)mode, ShmPubSubLayout.TotalSize(capacity, participants, Element.Size));
     }
 
     public override void Initialize(byte* segmentBase, in SegmentGeometry geometry) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Shm.Primitives.Participants;
+using Shm.Primitives.PubSub;
 using Shm.Primitives.Threading;
 using L = Shm.Primitives.PubSub.ShmPubSubLayout;
 
@@ -15,7 +16,7 @@ namespace Shm.Primitives;
 /// the position is skipped after <see cref="ShmPubSub{T}.HoleGracePeriod"/>. Both are reported by the read that
 /// crosses the gap (the <c>lost</c> result) and totalled in <see cref="OverflowCount"/> and <see cref="SkippedCount"/>.
 /// </remarks>
-public sealed unsafe class ShmSubscriber<T> : IWaitTarget where T : unmanaged
+public sealed unsafe class ShmSubscriber<T> : IWaitTarget, IDisposable where T : unmanaged
 {
     private static readonly long s_holeGraceTicks = (long)(ShmPubSub<T>.HoleGracePeriod.TotalSeconds * Stopwatch.Frequency);
     private static readonly long s_stalledTicks = (long)(ShmPubSub<T>.StalledPublisherTimeout.TotalSeconds * Stopwatch.Frequency);
@@ -25,10 +26,40 @@ public sealed unsafe class ShmSubscriber<T> : IWaitTarget where T : unmanaged
     private long _holeSince;
     private long _holeChecked;
 
-    internal ShmSubscriber(ShmPubSub<T> ring, long cursor)
+    private byte* _registration; // Backpressure mode: this subscriber's record in the segment, until disposed
+
+    internal ShmSubscriber(ShmPubSub<T> ring, Func<long> start)
     {
         _ring = ring;
-        _cursor = cursor;
+        if (ring.Mode == ShmPubSubMode.Backpressure)
+        {
+            _registration = ring.Subscribers.Register(start, ring.Name);
+            _cursor = SubscriberTable.CursorOf(_registration);
+        }
+        else
+        {
+            _cursor = start();
+        }
+    }
+
+    /// <summary>Unregisters a Backpressure-mode subscriber so publishers stop waiting for it. Overwrite mode: nothing to release.</summary>
+    public void Dispose()
+    {
+        if (_registration is not null)
+        {
+            SubscriberTable.Unregister(_registration);
+            _registration = null;
+            _ring.Sleepers.WakeAll(consumers: false, producers: true);
+        }
+    }
+
+    /// <summary>Backpressure: tells publishers how far this subscriber has read.</summary>
+    private void PublishCursor()
+    {
+        if (_registration is null)
+            return;
+        SubscriberTable.Publish(_registration, _cursor);
+        _ring.Sleepers.WakeAfterChange(consumers: false, int.MaxValue);
     }
 
     /// <summary>The position of the next message this subscriber reads. Setting it seeks (must be 0 or more).</summary>
@@ -40,6 +71,7 @@ public sealed unsafe class ShmSubscriber<T> : IWaitTarget where T : unmanaged
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             _cursor = value;
             _holePosition = -1;
+            PublishCursor();
         }
     }
 
@@ -103,6 +135,7 @@ public sealed unsafe class ShmSubscriber<T> : IWaitTarget where T : unmanaged
                 if (Volatile.Read(ref *sequence) == committed)
                 {
                     _cursor = position + 1;
+                    PublishCursor();
                     return true;
                 }
                 continue; // lapped while reading: re-evaluate against the new write position

@@ -1,0 +1,66 @@
+using System.Globalization;
+using Shm.Primitives.Tests.Queue;
+
+namespace Shm.Primitives.Tests.PubSub;
+
+public class BackpressureTests
+{
+    [Fact]
+    public void A_registered_subscriber_holds_publishers_back_until_it_reads()
+    {
+        using var segment = new TestSegment();
+        using var ring = ShmPubSub<long>.CreateNew(segment.Name, 8, ShmPubSubMode.Backpressure);
+        Assert.Equal(ShmPubSubMode.Backpressure, ring.Mode);
+        using ShmSubscriber<long> subscriber = ring.Subscribe();
+        for (long i = 0; i < 8; i++)
+            Assert.True(ring.Publish(i));
+        Assert.False(ring.Publish(8));
+        Assert.Equal(0, ring.PublishMany([8, 9]));
+        Assert.False(ring.TryPublish(8, TimeSpan.FromMilliseconds(20)));
+
+        var publisher = Task.Run(() => ring.TryPublish(8, TimeSpan.FromMinutes(1)));
+        QueueBlockingTests.WaitUntil(() => ring.GetStats().SleepingSubscribers == 0 && !publisher.IsCompleted);
+        Assert.True(subscriber.TryPoll(out long first));
+        Assert.Equal(0, first);
+        Assert.True(publisher.Wait(TimeSpan.FromMinutes(1)) && publisher.Result);
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), subscriber.Drain());
+        Assert.Equal(0, subscriber.OverflowCount);
+
+        subscriber.Dispose(); // unregistered: nobody holds publishers back any more
+        for (long i = 0; i < 100; i++)
+            Assert.True(ring.Publish(i));
+    }
+
+    [Fact]
+    public void A_slow_subscriber_process_loses_nothing_and_its_death_unblocks_the_publisher()
+    {
+        using var segment = new TestSegment();
+        using var log = new TestSegment("log");
+        using var ring = ShmPubSub<long>.CreateNew(segment.Name, 64, ShmPubSubMode.Backpressure);
+        const int count = 20_000;
+        using (Worker subscriber = Worker.Start("ps-subscribe", segment.Name, log.Path, count.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture)))
+        {
+            Assert.Equal("ready", subscriber.ReadLine());
+            for (long i = 0; i < count; i++)
+                Assert.True(ring.TryPublish(i, TimeSpan.FromMinutes(1)), $"publish {i} timed out");
+            Assert.Equal("done", subscriber.ReadLine()); // "lost" would mean an overflow
+            subscriber.WaitForSuccess();
+        }
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), TestWorker.ItemLog.Read(log.Path));
+
+        using var log2 = new TestSegment("log2");
+        using (Worker stuck = Worker.Start("ps-subscribe", segment.Name, log2.Path, "1000000", "1000000"))
+        {
+            Assert.Equal("ready", stuck.ReadLine());
+            Assert.Equal(0, Interop.Libc.Kill(stuck.Pid, 19)); // SIGSTOP: alive, registered, not reading
+            QueueBlockingTests.WaitUntil(() => ProcessIdentity.StateOf(stuck.Pid) == 'T');
+            int published = 0;
+            while (published <= ring.Capacity && ring.TryPublish(published, TimeSpan.FromMilliseconds(200)))
+                published++;
+            Assert.True(published <= ring.Capacity, "a stopped subscriber did not hold the publisher back");
+            stuck.Process.Kill();
+            stuck.WaitForExit();
+        }
+        Assert.True(ring.TryPublish(-1, TimeSpan.FromMinutes(1)), "a dead subscriber still blocks the publisher");
+    }
+}
