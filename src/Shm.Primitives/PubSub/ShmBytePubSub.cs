@@ -23,7 +23,7 @@ namespace Shm.Primitives;
 /// if (subscriber.TryPoll(out byte[] message)) Console.WriteLine(Encoding.UTF8.GetString(message));
 /// </code>
 /// </example>
-public sealed unsafe class ShmBytePubSub : IDisposable
+public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
 {
     private readonly Segment _segment;
     private readonly byte* _mutex;
@@ -36,6 +36,8 @@ public sealed unsafe class ShmBytePubSub : IDisposable
     private readonly ParticipantTable _participants;
     private readonly SleepCoordinator _sleepers;
     private readonly IDisposable _metrics;
+    private readonly ShmPubSubMode _mode;
+    private readonly SubscriberTable _subscribers;
 
     private ShmBytePubSub(Segment segment)
     {
@@ -45,7 +47,9 @@ public sealed unsafe class ShmBytePubSub : IDisposable
         byte* b = segment.Base;
         _capacity = geometry.Capacity;
         _mask = _capacity - 1;
-        _maxMessageBytes = (int)geometry.Parameter2;
+        _maxMessageBytes = L.MaxMessageBytesOf(geometry.Parameter2);
+        _mode = L.ModeOf(geometry.Parameter2);
+        _subscribers = new SubscriberTable(b + L.SubscribersOffset(geometry.Parameter1));
         _slotSize = L.SlotSize(_maxMessageBytes);
         _mutex = b + L.MutexOffset;
         _writePosition = (long*)(b + L.WritePositionOffset);
@@ -65,22 +69,23 @@ public sealed unsafe class ShmBytePubSub : IDisposable
     /// <param name="capacity">Slots; rounded up to a power of two (minimum 2), at most 2^24.</param>
     /// <param name="maxMessageBytes">The longest message (default 256, at most 1 MiB); every slot reserves this much.</param>
     /// <param name="options">File location, permissions and owner checks.</param>
-    public static ShmBytePubSub CreateNew(string name, long capacity, int maxMessageBytes = L.DefaultMaxMessageBytes, SegmentOptions? options = null) =>
-        Attach(name, Segment.AttachMode.CreateNew, capacity, maxMessageBytes, options);
+    /// <param name="mode">Overwrite (default: publishing never waits) or Backpressure (registered subscribers lose nothing).</param>
+    public static ShmBytePubSub CreateNew(string name, long capacity, int maxMessageBytes = L.DefaultMaxMessageBytes, ShmPubSubMode mode = ShmPubSubMode.Overwrite, SegmentOptions? options = null) =>
+        Attach(name, Segment.AttachMode.CreateNew, capacity, maxMessageBytes, mode, options);
 
     /// <summary>Opens an existing ring, reading its geometry from the header.</summary>
     public static ShmBytePubSub OpenExisting(string name, SegmentOptions? options = null) =>
         new(Segment.Attach(name, Segment.AttachMode.OpenExisting, ShmBytePubSubLayoutRules.Instance, null, options));
 
     /// <summary>Opens the ring if it exists (keeping its geometry), otherwise creates it; race-free across processes.</summary>
-    public static ShmBytePubSub CreateOrOpen(string name, long capacity, int maxMessageBytes = L.DefaultMaxMessageBytes, SegmentOptions? options = null) =>
-        Attach(name, Segment.AttachMode.CreateOrOpen, capacity, maxMessageBytes, options);
+    public static ShmBytePubSub CreateOrOpen(string name, long capacity, int maxMessageBytes = L.DefaultMaxMessageBytes, ShmPubSubMode mode = ShmPubSubMode.Overwrite, SegmentOptions? options = null) =>
+        Attach(name, Segment.AttachMode.CreateOrOpen, capacity, maxMessageBytes, mode, options);
 
     /// <summary>Creates an anonymous ring in a sealed memfd; children inherit <see cref="MemfdDescriptor"/>.</summary>
-    public static ShmBytePubSub CreateMemfd(string debugName, long capacity, int maxMessageBytes = L.DefaultMaxMessageBytes)
+    public static ShmBytePubSub CreateMemfd(string debugName, long capacity, int maxMessageBytes = L.DefaultMaxMessageBytes, ShmPubSubMode mode = ShmPubSubMode.Overwrite)
     {
-        long rounded = Validate(capacity, maxMessageBytes);
-        return new ShmBytePubSub(Segment.CreateMemfd(debugName, ShmBytePubSubLayoutRules.Instance, ShmBytePubSubLayoutRules.Instance.Geometry(rounded, maxMessageBytes)));
+        long rounded = Validate(capacity, maxMessageBytes, mode);
+        return new ShmBytePubSub(Segment.CreateMemfd(debugName, ShmBytePubSubLayoutRules.Instance, ShmBytePubSubLayoutRules.Instance.Geometry(rounded, maxMessageBytes, mode)));
     }
 
     /// <summary>Opens a ring from a descriptor the caller owns; dispose does not close it.</summary>
@@ -90,14 +95,16 @@ public sealed unsafe class ShmBytePubSub : IDisposable
     /// <summary>Removes a ring file by name or path; false if it did not exist.</summary>
     public static bool Unlink(string name, SegmentOptions? options = null) => Segment.Unlink(name, options);
 
-    private static ShmBytePubSub Attach(string name, Segment.AttachMode mode, long capacity, int maxMessageBytes, SegmentOptions? options)
+    private static ShmBytePubSub Attach(string name, Segment.AttachMode attach, long capacity, int maxMessageBytes, ShmPubSubMode mode, SegmentOptions? options)
     {
-        long rounded = Validate(capacity, maxMessageBytes);
-        return new ShmBytePubSub(Segment.Attach(name, mode, ShmBytePubSubLayoutRules.Instance, ShmBytePubSubLayoutRules.Instance.Geometry(rounded, maxMessageBytes), options));
+        long rounded = Validate(capacity, maxMessageBytes, mode);
+        return new ShmBytePubSub(Segment.Attach(name, attach, ShmBytePubSubLayoutRules.Instance, ShmBytePubSubLayoutRules.Instance.Geometry(rounded, maxMessageBytes, mode), options));
     }
 
-    private static long Validate(long capacity, int maxMessageBytes)
+    private static long Validate(long capacity, int maxMessageBytes, ShmPubSubMode mode)
     {
+        if (!Enum.IsDefined(mode))
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "mode must be Overwrite or Backpressure.");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessageBytes, L.MaxMaxMessageBytes);
         return ThrowHelper.RoundCapacity(capacity, L.MaxCapacity);
@@ -111,6 +118,9 @@ public sealed unsafe class ShmBytePubSub : IDisposable
 
     /// <summary>Slots: how far a subscriber may fall behind before it loses messages.</summary>
     public long Capacity => _capacity;
+
+    /// <summary>The delivery mode chosen when the ring was created.</summary>
+    public ShmPubSubMode Mode => _mode;
 
     /// <summary>The longest message the ring accepts (exactly this many bytes is accepted).</summary>
     public int MaxMessageBytes => _maxMessageBytes;
@@ -126,14 +136,15 @@ public sealed unsafe class ShmBytePubSub : IDisposable
     }
 
     /// <summary>A subscriber that receives messages published from now on. Use it from one thread at a time.</summary>
-    public ShmByteSubscriber Subscribe() => new(this, WritePosition);
+    public ShmByteSubscriber Subscribe() => new(this, () => WritePosition);
 
     /// <summary>A subscriber that starts at the oldest message still in the ring.</summary>
-    public ShmByteSubscriber SubscribeFromOldest() => new(this, Math.Max(0, WritePosition - _capacity));
+    public ShmByteSubscriber SubscribeFromOldest() => new(this, () => Math.Max(0, WritePosition - _capacity));
 
     /// <summary>Publishes a message to every subscriber. Waits only for another publisher's short critical section.</summary>
+    /// <returns>True; false only in Backpressure mode while the slowest registered subscriber is a full ring behind.</returns>
     /// <exception cref="ArgumentException">The message is longer than <see cref="MaxMessageBytes"/>.</exception>
-    public void Publish(ReadOnlySpan<byte> message)
+    public bool Publish(ReadOnlySpan<byte> message)
     {
         ThrowIfTooLong(message.Length);
         ThreadParticipant me = _participants.Current;
@@ -141,6 +152,8 @@ public sealed unsafe class ShmBytePubSub : IDisposable
         try
         {
             long position = Volatile.Read(ref *_writePosition);
+            if (!HasRoomLocked(position, 1, reapDead: false))
+                return false;
             WriteSlotLocked(position, message);
             FaultPoint.Hit(FaultPoints.BytePubSubPublishCommitted);
             // Commit last: the message becomes readable when the write position passes it.
@@ -152,28 +165,48 @@ public sealed unsafe class ShmBytePubSub : IDisposable
         }
         me.Counter(PubSubCounter.Published)++;
         _sleepers.WakeAfterChange(consumers: true, int.MaxValue);
+        return true;
     }
 
-    /// <summary>Publishes a string, UTF-8 encoded.</summary>
-    public void Publish(string message)
+    /// <summary>Publishes a string, UTF-8 encoded (see <see cref="Publish(ReadOnlySpan{byte})"/>).</summary>
+    public bool Publish(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Publish(Encoding.UTF8.GetBytes(message));
+        return Publish(Encoding.UTF8.GetBytes(message));
+    }
+
+    /// <summary>
+    /// Publishes a message, waiting up to <paramref name="timeout"/> for room in Backpressure mode (Overwrite mode
+    /// never waits for subscribers).
+    /// </summary>
+    /// <returns>False if the slowest registered subscriber stayed a full ring behind for the whole timeout.</returns>
+    public bool TryPublish(ReadOnlySpan<byte> message, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ThrowHelper.ValidateTimeout(timeout);
+        if (Publish(message))
+            return true;
+        var attempt = new PublishAttempt(this, message);
+        return _sleepers.Wait(this, ref attempt, consumerSide: false, timeout, cancellationToken);
     }
 
     /// <summary>Publishes messages in order under one lock hold; they become readable together.</summary>
+    /// <returns>True; false (nothing published) in Backpressure mode when they do not fit before the slowest subscriber.</returns>
     /// <exception cref="ArgumentException">A message is longer than <see cref="MaxMessageBytes"/> (nothing is published).</exception>
-    public void PublishMany(ReadOnlySpan<ReadOnlyMemory<byte>> messages)
+    public bool PublishMany(ReadOnlySpan<ReadOnlyMemory<byte>> messages)
     {
         foreach (ReadOnlyMemory<byte> message in messages)
             ThrowIfTooLong(message.Length);
         if (messages.IsEmpty)
-            return;
+            return true;
+        if (_mode == ShmPubSubMode.Backpressure && messages.Length > _capacity)
+            throw new ArgumentOutOfRangeException(nameof(messages), messages.Length, $"A backpressure ring of capacity {_capacity} cannot take a batch larger than its capacity.");
         ThreadParticipant me = _participants.Current;
         EnterLock();
         try
         {
             long position = Volatile.Read(ref *_writePosition);
+            if (!HasRoomLocked(position, messages.Length, reapDead: false))
+                return false;
             for (int i = 0; i < messages.Length; i++)
                 WriteSlotLocked(position + i, messages[i].Span);
             FaultPoint.Hit(FaultPoints.BytePubSubPublishManyCommitted);
@@ -185,6 +218,28 @@ public sealed unsafe class ShmBytePubSub : IDisposable
         }
         me.Counter(PubSubCounter.Published) += messages.Length;
         _sleepers.WakeAfterChange(consumers: true, int.MaxValue);
+        return true;
+    }
+
+    /// <summary>Backpressure: whether [position, position + count) stays within a ring of the slowest live subscriber.</summary>
+    private bool HasRoomLocked(long position, long count, bool reapDead) =>
+        _mode == ShmPubSubMode.Overwrite
+        || position + count <= _subscribers.MinimumCursor(Volatile.Read(ref *_writePosition), reapDead) + _capacity;
+
+    /// <summary>A blocked publisher looks for dead subscribers on every wake, and sleeps in short slices meanwhile.</summary>
+    bool IWaitTarget.ExamineWhileWaiting(ThreadParticipant me, bool consumerSide)
+    {
+        _subscribers.MinimumCursor(Volatile.Read(ref *_writePosition), reapDead: true);
+        return true;
+    }
+
+    internal SubscriberTable Subscribers => _subscribers;
+
+    private ref struct PublishAttempt(ShmBytePubSub ring, ReadOnlySpan<byte> message) : IWaitAttempt
+    {
+        private readonly ReadOnlySpan<byte> _message = message;
+
+        public readonly bool TryOnce() => ring.Publish(_message);
     }
 
     private void WriteSlotLocked(long position, ReadOnlySpan<byte> message)

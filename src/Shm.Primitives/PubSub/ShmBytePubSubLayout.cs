@@ -9,7 +9,7 @@ namespace Shm.Primitives.PubSub;
 //  offset        size        field                 written by             meaning
 //       0         128        SegmentHeader         creator, once          Capacity = slots (power of two),
 //                                                                         Parameter1 = participant records,
-//                                                                         Parameter2 = MaxMessageBytes
+//                                                                         Parameter2 = MaxMessageBytes | mode << 32
 //     128          64        Mutex                 publishers             glibc robust process-shared mutex (own pair)
 //     256           8        WritePosition         lock holder            next position; advanced after the slot is
 //                                                                         committed (the publish's commit)
@@ -18,7 +18,8 @@ namespace Shm.Primitives.PubSub;
 //     512           8        (reserved pair)
 //     640          80        RetiredCounters[10]   releasers, reapers     statistics of freed participant records
 //     768     R × 128        Participants          see ParticipantRecordLayout (statistics, sleeper counts)
-//  768+R×128  C × SlotSize   Slots                 SlotSize = 16 + MaxMessageBytes rounded up to 8
+//  768+R×128     4096        Subscribers           SubscriberTable: registered subscribers (backpressure mode)
+//       S     C × SlotSize   Slots                 SlotSize = 16 + MaxMessageBytes rounded up to 8
 //
 //  Slot: Sequence (8: 2p + 1 while position p is written, 2p + 2 once committed) | Length (4) | (4) | Data.
 //  Publishers hold the mutex: mark the slot writing, copy length and data, commit the sequence, then advance
@@ -45,7 +46,15 @@ internal static class ShmBytePubSubLayout
 
     public static long SlotSize(long maxMessageBytes) => SlotHeaderSize + ((maxMessageBytes + 7) & ~7L);
 
-    public static long SlotsOffset(long participants) => ParticipantsOffset + participants * ParticipantRecordLayout.Size;
+    public static long SubscribersOffset(long participants) => ParticipantsOffset + participants * ParticipantRecordLayout.Size;
+
+    public static long SlotsOffset(long participants) => SubscribersOffset(participants) + SubscriberTable.Size;
+
+    public static long Parameter2(int maxMessageBytes, ShmPubSubMode mode) => (uint)maxMessageBytes | ((long)mode << 32);
+
+    public static int MaxMessageBytesOf(long parameter2) => (int)(parameter2 & 0xFFFFFFFF);
+
+    public static ShmPubSubMode ModeOf(long parameter2) => (ShmPubSubMode)(parameter2 >> 32);
 
     public static long TotalSize(long capacity, long participants, long maxMessageBytes)
     {
@@ -71,15 +80,17 @@ internal sealed unsafe class ShmBytePubSubLayoutRules : SegmentLayoutRules
     public override string DisplayName => "ShmBytePubSub";
 
     public override long ComputeTotalSize(long capacity, long parameter1, long parameter2) =>
-        ShmBytePubSubLayout.TotalSize(capacity, parameter1, parameter2);
+        Enum.IsDefined(ShmBytePubSubLayout.ModeOf(parameter2))
+            ? ShmBytePubSubLayout.TotalSize(capacity, parameter1, ShmBytePubSubLayout.MaxMessageBytesOf(parameter2))
+            : -1;
 
     public override string DescribeValidGeometry() =>
         $"a power-of-two capacity in {ShmBytePubSubLayout.MinCapacity}..{ShmBytePubSubLayout.MaxCapacity} and a maximum message size of 1..{ShmBytePubSubLayout.MaxMaxMessageBytes} bytes";
 
-    public SegmentGeometry Geometry(long capacity, long maxMessageBytes)
+    public SegmentGeometry Geometry(long capacity, int maxMessageBytes, ShmPubSubMode mode)
     {
         long participants = ParticipantRecordLayout.DefaultRecordCount;
-        return new SegmentGeometry(Kind, Version, Element, capacity, participants, maxMessageBytes,
+        return new SegmentGeometry(Kind, Version, Element, capacity, participants, ShmBytePubSubLayout.Parameter2(maxMessageBytes, mode),
             ShmBytePubSubLayout.TotalSize(capacity, participants, maxMessageBytes));
     }
 

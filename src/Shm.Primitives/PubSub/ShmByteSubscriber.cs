@@ -1,5 +1,6 @@
 using System.Buffers;
 using Shm.Primitives.Participants;
+using Shm.Primitives.PubSub;
 using Shm.Primitives.Threading;
 using L = Shm.Primitives.PubSub.ShmBytePubSubLayout;
 
@@ -15,15 +16,44 @@ namespace Shm.Primitives;
 /// reported by the read that crosses the gap (<c>lost</c>) and totalled in <see cref="OverflowCount"/> and
 /// <see cref="SkippedCount"/>.
 /// </remarks>
-public sealed unsafe class ShmByteSubscriber : IWaitTarget
+public sealed unsafe class ShmByteSubscriber : IWaitTarget, IDisposable
 {
     private readonly ShmBytePubSub _ring;
     private long _cursor;
 
-    internal ShmByteSubscriber(ShmBytePubSub ring, long cursor)
+    private byte* _registration; // Backpressure mode: this subscriber's record in the segment, until disposed
+
+    internal ShmByteSubscriber(ShmBytePubSub ring, Func<long> start)
     {
         _ring = ring;
-        _cursor = cursor;
+        if (ring.Mode == ShmPubSubMode.Backpressure)
+        {
+            _registration = ring.Subscribers.Register(start, ring.Name);
+            _cursor = SubscriberTable.CursorOf(_registration);
+        }
+        else
+        {
+            _cursor = start();
+        }
+    }
+
+    /// <summary>Unregisters a Backpressure-mode subscriber so publishers stop waiting for it. Overwrite mode: nothing to release.</summary>
+    public void Dispose()
+    {
+        if (_registration is not null)
+        {
+            SubscriberTable.Unregister(_registration);
+            _registration = null;
+            _ring.Sleepers.WakeAll(consumers: false, producers: true);
+        }
+    }
+
+    private void PublishCursor()
+    {
+        if (_registration is null)
+            return;
+        SubscriberTable.Publish(_registration, _cursor);
+        _ring.Sleepers.WakeAfterChange(consumers: false, int.MaxValue);
     }
 
     /// <summary>The position of the next message this subscriber reads. Setting it seeks (0 or more).</summary>
@@ -34,6 +64,7 @@ public sealed unsafe class ShmByteSubscriber : IWaitTarget
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             _cursor = value;
+            PublishCursor();
         }
     }
 
@@ -172,6 +203,7 @@ public sealed unsafe class ShmByteSubscriber : IWaitTarget
             {
                 length = stored;
                 _cursor = position + 1;
+                PublishCursor();
                 return ReadResult.Done;
             }
         }

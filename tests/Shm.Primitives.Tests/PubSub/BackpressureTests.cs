@@ -63,4 +63,33 @@ public class BackpressureTests
         }
         Assert.True(ring.TryPublish(-1, TimeSpan.FromMinutes(1)), "a dead subscriber still blocks the publisher");
     }
+
+    [Fact]
+    public void A_byte_ring_in_backpressure_mode_waits_for_its_registered_subscriber()
+    {
+        using var segment = new TestSegment();
+        using var ring = ShmBytePubSub.CreateNew(segment.Name, 4, maxMessageBytes: 32, ShmPubSubMode.Backpressure);
+        Assert.Equal(ShmPubSubMode.Backpressure, ring.Mode);
+        using var reopened = ShmBytePubSub.OpenExisting(segment.Name);
+        Assert.Equal(ShmPubSubMode.Backpressure, reopened.Mode);
+        Assert.Equal(32, reopened.MaxMessageBytes);
+        ShmByteSubscriber subscriber = ring.Subscribe();
+        for (int i = 0; i < 4; i++)
+            Assert.True(ring.Publish([(byte)i]));
+        Assert.False(ring.Publish([9]));
+        Assert.False(ring.PublishMany([(ReadOnlyMemory<byte>)new byte[] { 9 }]));
+        var publisher = Task.Run(() => ring.TryPublish([4], TimeSpan.FromMinutes(1)));
+        Assert.True(subscriber.TryPoll(out byte[] first));
+        Assert.Equal([0], first);
+        Assert.True(publisher.Wait(TimeSpan.FromMinutes(1)) && publisher.Result);
+        for (int i = 1; i <= 4; i++)
+        {
+            Assert.True(subscriber.TryPoll(out byte[] message, out long lost));
+            Assert.Equal(0, lost);
+            Assert.Equal([(byte)i], message);
+        }
+        subscriber.Dispose();
+        for (int i = 0; i < 20; i++)
+            Assert.True(ring.Publish([1]));
+    }
 }
