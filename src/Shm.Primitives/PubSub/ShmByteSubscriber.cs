@@ -129,6 +129,33 @@ public sealed unsafe class ShmByteSubscriber : IWaitTarget, IDisposable
         return got;
     }
 
+    /// <summary>
+    /// Reads the messages there are now while they fit: each is copied into <paramref name="buffer"/> after the previous
+    /// one and its length stored in <paramref name="lengths"/>. Never blocks.
+    /// </summary>
+    /// <returns>How many were read (0 if none, or if the next one is longer than the buffer).</returns>
+    public int PollMany(Span<byte> buffer, Span<int> lengths, out long lost)
+    {
+        lost = 0;
+        int count = 0, used = 0;
+        while (count < lengths.Length && TryPoll(buffer[used..], out int length, out long lostHere))
+        {
+            lost += lostHere;
+            lengths[count++] = length;
+            used += length;
+        }
+        return count;
+    }
+
+    /// <summary>Reads every message there is now.</summary>
+    public IReadOnlyList<byte[]> Drain()
+    {
+        var drained = new List<byte[]>();
+        while (TryPoll(out byte[] message))
+            drained.Add(message);
+        return drained;
+    }
+
     /// <summary>Reads the next message, waiting up to <paramref name="timeout"/>; false at timeout.</summary>
     public bool TryPoll(out byte[] message, TimeSpan timeout, CancellationToken cancellationToken = default)
     {

@@ -161,3 +161,35 @@ public class PubSubSegmentTests
         Assert.Equal(9, value);
     }
 }
+
+public class BytePubSubCorruptionTests
+{
+    [Fact]
+    public void A_corrupt_length_is_skipped_and_counted_never_copied()
+    {
+        using var segment = new TestSegment();
+        using var ring = ShmBytePubSub.CreateNew(segment.Name, 4, maxMessageBytes: 64);
+        ShmByteSubscriber subscriber = ring.Subscribe();
+        ring.Publish("one"u8);
+        ring.Publish("two"u8);
+        // Another process scribbles a huge length into the first slot (slot layout: sequence, length, data).
+        long slots = ring.MappedBytes() - 4 * (16 + 64);
+        using (var file = new FileStream(segment.Path, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = slots + 8;
+            file.Write(BitConverter.GetBytes(int.MaxValue));
+        }
+        var buffer = new byte[64];
+        var lengths = new int[4];
+        Assert.Equal(1, subscriber.PollMany(buffer, lengths, out long lost));
+        Assert.Equal(1, lost);
+        Assert.Equal(1, subscriber.SkippedCount);
+        Assert.Equal("two", System.Text.Encoding.UTF8.GetString(buffer, 0, lengths[0]));
+        Assert.Empty(subscriber.Drain());
+    }
+}
+
+internal static class BytePubSubTestExtensions
+{
+    public static long MappedBytes(this ShmBytePubSub ring) => new FileInfo(ring.Name).Length;
+}
