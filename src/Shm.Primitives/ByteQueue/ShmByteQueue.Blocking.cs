@@ -120,6 +120,10 @@ public sealed unsafe partial class ShmByteQueue
         return taken;
     }
 
+    /// <summary>Whether fewer than Capacity / 16 descriptors are free (racy; only delays a waiting producer's next try).</summary>
+    private bool AboveLowWatermark() =>
+        Volatile.Read(ref _state[1]) - Volatile.Read(ref _state[0]) > _capacity - Math.Max(1, _capacity / 16);
+
     /// <summary>The lock deadline for a call with this timeout: forever, only-if-free, or an absolute instant.</summary>
     private static long LockDeadline(TimeSpan timeout) =>
         timeout == Timeout.InfiniteTimeSpan ? WaitForLock
@@ -130,7 +134,10 @@ public sealed unsafe partial class ShmByteQueue
     {
         private readonly ReadOnlySpan<byte> _message = message;
 
-        public readonly bool TryOnce() => queue.Enqueue(_message, front, deadline) == Outcome.Done;
+        // A producer that found the queue full waits for a little room before competing for the lock again: the
+        // consumer then takes a run of messages while the lock and state stay in its cache, instead of the two
+        // sides trading the lock (and every line it guards) once per message.
+        public readonly bool TryOnce() => !queue.AboveLowWatermark() && queue.Enqueue(_message, front, deadline) == Outcome.Done;
     }
 
     private struct TakeAttempt(ShmByteQueue queue, bool back, long deadline) : IWaitAttempt
@@ -152,6 +159,8 @@ public sealed unsafe partial class ShmByteQueue
 
         public bool TryOnce()
         {
+            if (queue.AboveLowWatermark())
+                return false; // as in EnqueueAttempt
             Total += queue.EnqueueMany(_messages[Total..], deadline);
             return Total == _messages.Length;
         }

@@ -135,6 +135,11 @@ public sealed unsafe partial class ShmByteQueue
     {
         ThrowIfTooLong(message.Length);
         ThreadParticipant me = _participants.Current;
+        if (LooksFull())
+        {
+            me.Counter(ByteQueueCounter.Full)++;
+            return Outcome.NoRoomOrEmpty;
+        }
         if (!EnterLock(lockDeadline))
             return Outcome.LockBusy;
         try
@@ -171,6 +176,11 @@ public sealed unsafe partial class ShmByteQueue
     {
         ThreadParticipant me = _participants.Current;
         length = 0;
+        if (LooksEmpty())
+        {
+            me.Counter(ByteQueueCounter.Empty)++;
+            return Outcome.NoRoomOrEmpty;
+        }
         if (!EnterLock(lockDeadline))
             return Outcome.LockBusy;
         try
@@ -209,6 +219,8 @@ public sealed unsafe partial class ShmByteQueue
     private Outcome PeekLength(long lockDeadline, out int length)
     {
         length = 0;
+        if (LooksEmpty())
+            return Outcome.NoRoomOrEmpty;
         if (!EnterLock(lockDeadline))
             return Outcome.LockBusy;
         try
@@ -265,6 +277,14 @@ public sealed unsafe partial class ShmByteQueue
                 return outcome; // the front was taken meanwhile and the queue is now empty, or the lock is busy
         }
     }
+
+    // Early-outs without the lock. A full (or empty) queue is the common case for a producer (or consumer) that is
+    // faster than the other side; taking the lock just to find that out would steal it from the side making
+    // progress. The reads are racy on purpose and only ever lead to "try again" (callers that wait retry after the
+    // sleeper handshake, which orders them after the other side's change); nothing is accessed through them.
+    private bool LooksFull() => Volatile.Read(ref _state[1]) - Volatile.Read(ref _state[0]) >= _capacity;
+
+    private bool LooksEmpty() => Volatile.Read(ref _state[1]) - Volatile.Read(ref _state[0]) <= 0;
 
     /// <summary>UTF-8 bytes of <paramref name="text"/> in <paramref name="scratch"/> or, when longer, a rented array the caller returns.</summary>
     private static ReadOnlySpan<byte> EncodeUtf8(string text, Span<byte> scratch, out byte[]? rented)

@@ -10,16 +10,17 @@ namespace Shm.Primitives.ByteQueue;
 //       0         128        SegmentHeader         creator, once         Capacity = descriptor slots (power of two),
 //                                                                        Parameter1 = participant records,
 //                                                                        Parameter2 = arena bytes
-//     128          64        Mutex                 lock holders          glibc robust process-shared pthread mutex (own pair)
-//     256           8        HeadPosition          holder                position of the oldest message (may go below 0:
+//     128          40        Mutex                 lock holders          glibc robust process-shared pthread mutex
+//     168           4        JournalState          holder                0 idle, 1 pending: the Journal below holds the
+//                                                                        committed new values of the four state fields
+//     172           4        JournalOperation      holder                which operation wrote the journal (diagnostics)
+//     192           8        HeadPosition          holder                position of the oldest message (may go below 0:
 //                                                                        TryEnqueueFront moves it back)
-//     264           8        TailPosition          holder                position after the newest message
-//     272           8        ArenaStart            holder                arena offset where the occupied region begins
-//     280           8        ArenaUsed             holder                bytes of the occupied region (messages + gaps)
-//     288           4        JournalState          holder                0 idle, 1 pending: the four fields below are the
-//                                                                        committed new values of the four above
-//     292           4        JournalOperation      holder                which operation wrote the journal (diagnostics)
-//     296          32        Journal               holder                HeadPosition, TailPosition, ArenaStart, ArenaUsed
+//     200           8        TailPosition          holder                position after the newest message
+//     208           8        ArenaStart            holder                arena offset where the occupied region begins
+//     216           8        ArenaUsed             holder                bytes of the occupied region (messages + gaps)
+//     224          32        Journal               holder                HeadPosition, TailPosition, ArenaStart, ArenaUsed
+//  (everything the lock holder touches besides descriptors and payloads shares the pair at 128: one miss, not three)
 //     384           4        ConsumerWakeSequence  producers (atomic)    futex word consumers sleep on
 //     388           4        ConsumerWaiters       consumers (atomic)    registered sleeping consumers (own pair)
 //     512           4        ProducerWakeSequence  consumers (atomic)    futex word producers sleep on
@@ -43,13 +44,13 @@ internal static class ShmByteQueueLayout
 {
     public const uint Version = 1;
     public const int MutexOffset = 1 * CacheLine.PairSize;
-    public const int HeadPositionOffset = 2 * CacheLine.PairSize;
+    public const int JournalStateOffset = MutexOffset + RobustMutex.Size;
+    public const int JournalOperationOffset = JournalStateOffset + sizeof(uint);
+    public const int HeadPositionOffset = MutexOffset + CacheLine.Size;
     public const int TailPositionOffset = HeadPositionOffset + sizeof(long);
     public const int ArenaStartOffset = TailPositionOffset + sizeof(long);
     public const int ArenaUsedOffset = ArenaStartOffset + sizeof(long);
-    public const int JournalStateOffset = ArenaUsedOffset + sizeof(long);
-    public const int JournalOperationOffset = JournalStateOffset + sizeof(uint);
-    public const int JournalOffset = JournalOperationOffset + sizeof(uint);
+    public const int JournalOffset = ArenaUsedOffset + sizeof(long);
     public const int ConsumerWakeSequenceOffset = 3 * CacheLine.PairSize;
     public const int ConsumerWaitersOffset = ConsumerWakeSequenceOffset + sizeof(uint);
     public const int ProducerWakeSequenceOffset = 4 * CacheLine.PairSize;

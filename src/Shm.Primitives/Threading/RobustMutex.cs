@@ -24,8 +24,8 @@ internal enum LockOutcome
 /// </summary>
 internal static unsafe class RobustMutex
 {
-    /// <summary>Bytes reserved for a pthread_mutex_t (40 on x86-64 and arm64 glibc).</summary>
-    public const int Size = 64;
+    /// <summary>sizeof(pthread_mutex_t) on x86-64 and arm64 glibc: the bytes a layout must reserve.</summary>
+    public const int Size = 40;
 
     private const int SpinTries = 6;
     private const int ProcessShared = 1;
@@ -62,16 +62,24 @@ internal static unsafe class RobustMutex
     /// Takes the mutex, waiting as long as it takes. Tries a few times with short spins first: glibc's robust lock
     /// goes straight to a futex sleep on contention, and a sleep costs more than a critical section here.
     /// </summary>
-    public static LockOutcome Lock(void* mutex, string segment)
+    public static LockOutcome Lock(void* mutex, string segment) =>
+        TrySpinning(mutex, segment, out LockOutcome outcome) ? outcome : Outcome(Libc.PthreadMutexLock(mutex), segment);
+
+    /// <summary>A few trylocks with short spins; true with the outcome unless the mutex stayed busy throughout.</summary>
+    private static bool TrySpinning(void* mutex, string segment, out LockOutcome outcome)
     {
         for (int i = 0; i < SpinTries; i++)
         {
             int result = Libc.PthreadMutexTrylock(mutex);
             if (result != Libc.EBUSY)
-                return Outcome(result, segment);
+            {
+                outcome = Outcome(result, segment);
+                return true;
+            }
             Thread.SpinWait(8 << i);
         }
-        return Outcome(Libc.PthreadMutexLock(mutex), segment);
+        outcome = LockOutcome.NotAcquired;
+        return false;
     }
 
     /// <summary>Takes the mutex if it is free, without waiting.</summary>
@@ -80,6 +88,8 @@ internal static unsafe class RobustMutex
     /// <summary>Takes the mutex, waiting until an absolute CLOCK_MONOTONIC deadline (100 ns ticks).</summary>
     public static LockOutcome LockUntil(void* mutex, long deadlineTicks, string segment)
     {
+        if (TrySpinning(mutex, segment, out LockOutcome spun))
+            return spun;
         Futex.Timespec deadline = Futex.Timespec.FromTicks(deadlineTicks);
         int result;
         do

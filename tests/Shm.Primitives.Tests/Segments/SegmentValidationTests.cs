@@ -249,6 +249,13 @@ public class SegmentValidationTests
         Assert.Equal(768, ShmQueueLayout.ParticipantsOffset);
         Assert.Equal(16, ShmQueueLayout.SlotSize(8));
         Assert.Equal(32, ShmQueueLayout.SlotSize(24));
+        Assert.Equal(128, Shm.Primitives.ByteQueue.ShmByteQueueLayout.MutexOffset);
+        Assert.Equal(168, Shm.Primitives.ByteQueue.ShmByteQueueLayout.JournalStateOffset);
+        Assert.Equal(192, Shm.Primitives.ByteQueue.ShmByteQueueLayout.HeadPositionOffset);
+        Assert.Equal(224, Shm.Primitives.ByteQueue.ShmByteQueueLayout.JournalOffset);
+        Assert.Equal(256, Shm.Primitives.ByteQueue.ShmByteQueueLayout.JournalOffset + 4 * sizeof(long)); // state and journal share the mutex's pair
+        Assert.Equal(256, Shm.Primitives.PubSub.ShmPubSubLayout.WaitersOffset - sizeof(uint));
+        Assert.Equal(256, Shm.Primitives.PubSub.ShmBytePubSubLayout.WritePositionOffset);
         Assert.Equal(0, Participants.ParticipantRecordLayout.OwnerOffset);
         Assert.Equal(8, Participants.ParticipantRecordLayout.ClaimOffset);
         Assert.Equal(16, Participants.ParticipantRecordLayout.ClaimCountOffset);
