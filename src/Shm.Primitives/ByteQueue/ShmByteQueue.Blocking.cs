@@ -133,11 +133,15 @@ public sealed unsafe partial class ShmByteQueue
     private ref struct EnqueueAttempt(ShmByteQueue queue, ReadOnlySpan<byte> message, bool front, long deadline) : IWaitAttempt
     {
         private readonly ReadOnlySpan<byte> _message = message;
+        private int _attempts;
 
-        // A producer that found the queue full waits for a little room before competing for the lock again: the
-        // consumer then takes a run of messages while the lock and state stay in its cache, instead of the two
-        // sides trading the lock (and every line it guards) once per message.
-        public readonly bool TryOnce() => !queue.AboveLowWatermark() && queue.Enqueue(_message, front, deadline) == Outcome.Done;
+        // While spinning, a producer that found the queue full waits for a little room before competing for the lock
+        // again: the consumer then takes a run of messages while the lock and state stay in its cache, instead of
+        // the two sides trading the lock (and every line it guards) once per message. Once asleep it takes any room,
+        // so each wake-up is used rather than answered with another sleep.
+        public bool TryOnce() =>
+            !(_attempts++ < SleepCoordinator.SpinPhaseAttempts && queue.AboveLowWatermark())
+            && queue.Enqueue(_message, front, deadline) == Outcome.Done;
     }
 
     private struct TakeAttempt(ShmByteQueue queue, bool back, long deadline) : IWaitAttempt
@@ -157,9 +161,11 @@ public sealed unsafe partial class ShmByteQueue
         private readonly ReadOnlySpan<ReadOnlyMemory<byte>> _messages = messages;
         public int Total = total;
 
+        private int _attempts;
+
         public bool TryOnce()
         {
-            if (queue.AboveLowWatermark())
+            if (_attempts++ < SleepCoordinator.SpinPhaseAttempts && queue.AboveLowWatermark())
                 return false; // as in EnqueueAttempt
             Total += queue.EnqueueMany(_messages[Total..], deadline);
             return Total == _messages.Length;

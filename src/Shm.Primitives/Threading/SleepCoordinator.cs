@@ -23,6 +23,9 @@ internal sealed unsafe class SleepCoordinator
 {
     private const int SpinIterations = 12;
     private const int YieldIterations = 4;
+
+    /// <summary>Attempts a waiter makes before it first sleeps (spins, then yields).</summary>
+    public const int SpinPhaseAttempts = SpinIterations + YieldIterations;
     private const int ZeroWakesBeforeReap = 64;
     private static readonly TimeSpan s_suspectSlice = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan s_idleSlice = TimeSpan.FromMilliseconds(250);
