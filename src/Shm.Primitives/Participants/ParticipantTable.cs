@@ -19,8 +19,9 @@ internal sealed unsafe class ParticipantTable
     [ThreadStatic]
     private static ThreadParticipant? t_last;
 
+    // Weak keys: a thread that used many short-lived instances must not keep them (and their records' wrappers) alive.
     [ThreadStatic]
-    private static Dictionary<ParticipantTable, ThreadParticipant>? t_byTable;
+    private static ConditionalWeakTable<ParticipantTable, ThreadParticipant>? t_byTable;
 
     private readonly byte* _records;
     private readonly int _recordCount;
@@ -66,7 +67,7 @@ internal sealed unsafe class ParticipantTable
     {
         if (Volatile.Read(ref _released))
             throw new ObjectDisposedException(_segmentName);
-        t_byTable ??= new Dictionary<ParticipantTable, ThreadParticipant>(ReferenceEqualityComparer.Instance);
+        t_byTable ??= new ConditionalWeakTable<ParticipantTable, ThreadParticipant>();
         if (!t_byTable.TryGetValue(this, out ThreadParticipant? participant) || participant.Table is null)
         {
             participant = new ThreadParticipant(this, TakeRecord(resolver: null));
@@ -79,7 +80,7 @@ internal sealed unsafe class ParticipantTable
                 }
                 _mine.Add(participant);
             }
-            t_byTable[this] = participant;
+            t_byTable.AddOrUpdate(this, participant);
         }
         t_last = participant;
         return participant;

@@ -153,7 +153,7 @@ public class PubSubTests
             var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = $"{faultPoint}:{hit}:kill" };
             using Worker publisher = Worker.Start(environment, "ps-publish", segment.Name, k.ToString(CultureInfo.InvariantCulture), "1000", batches ? "4" : "1");
             Assert.Equal(Worker.KilledExitCode, publisher.WaitForExit());
-            ring.Publish((1000L << 32) | k); // survivors keep publishing behind the hole
+            ring.Publish((1000L << 32) | (uint)k); // survivors keep publishing behind the hole
             while (subscriber.Cursor < ring.WritePosition)
             {
                 if (subscriber.TryPoll(out long value, TimeSpan.FromSeconds(5)))
@@ -202,7 +202,7 @@ public class PubSubTests
                 long[] items = TestWorker.ItemLog.Read(log.Path);
                 Assert.Equal(publishers * perPublisher, items.Length);
                 for (long p = 0; p < publishers; p++)
-                    Assert.Equal(Enumerable.Range(0, perPublisher).Select(i => (p << 32) | (long)i), items.Where(v => v >> 32 == p));
+                    Assert.Equal(Enumerable.Range(0, perPublisher).Select(i => (p << 32) | (uint)i), items.Where(v => v >> 32 == p));
             }
         }
         finally
