@@ -18,9 +18,10 @@ public sealed class MailboxSpec : ActorSpec
     {
         Sys.EventStream.Subscribe<Event.DeadLetter>(TestActor);
         var gate = new ManualResetEventSlim();
-        IActorRef actor = Sys.ActorOf(Props.Create(() => new Blocker(gate)).WithMailbox("bounded-2"));
+        var entered = new ManualResetEventSlim();
+        IActorRef actor = Sys.ActorOf(Props.Create(() => new Blocker(gate, entered)).WithMailbox("bounded-2"));
         actor.Tell("block");
-        AwaitCondition(() => ((Internal.LocalActorRef)actor).Cell.Mailbox.NumberOfMessages == 0);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
         actor.Tell(1);
         actor.Tell(2);
         actor.Tell(3);   // the queue holds 2 while the actor is blocked: this one overflows
@@ -36,9 +37,10 @@ public sealed class MailboxSpec : ActorSpec
     {
         Sys.EventStream.Subscribe<Event.DeadLetter>(TestActor);
         var gate = new ManualResetEventSlim();
-        IActorRef actor = Sys.ActorOf(Props.Create(() => new Blocker(gate)).WithMailbox("bounded-1-patient"));
+        var entered = new ManualResetEventSlim();
+        IActorRef actor = Sys.ActorOf(Props.Create(() => new Blocker(gate, entered)).WithMailbox("bounded-1-patient"));
         actor.Tell("block");
-        AwaitCondition(() => ((Internal.LocalActorRef)actor).Cell.Mailbox.NumberOfMessages == 0);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
         actor.Tell(1);                                          // fills the single slot
         Task blockedProducer = Task.Run(() => actor.Tell(2, TestActor));   // waits for room
         gate.Set();
@@ -61,9 +63,10 @@ public sealed class MailboxSpec : ActorSpec
     public void Priority_mailbox_delivers_lower_numbers_first_and_equal_ones_in_order()
     {
         var gate = new ManualResetEventSlim();
-        IActorRef actor = Sys.ActorOf(Props.Create(() => new Blocker(gate)).WithMailbox("urgent-first"));
+        var entered = new ManualResetEventSlim();
+        IActorRef actor = Sys.ActorOf(Props.Create(() => new Blocker(gate, entered)).WithMailbox("urgent-first"));
         actor.Tell("block");
-        AwaitCondition(() => ((Internal.LocalActorRef)actor).Cell.Mailbox.NumberOfMessages == 0);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
         foreach (int i in new[] { 5, 1, 7, 100, 3, 101 }) actor.Tell(i);
         gate.Set();
         // Even numbers are urgent (priority 0), odd ones normal (1); each class keeps its arrival order.
@@ -100,9 +103,13 @@ public sealed class MailboxSpec : ActorSpec
 
     private sealed class Blocker : ReceiveActor
     {
-        public Blocker(ManualResetEventSlim gate)
+        public Blocker(ManualResetEventSlim gate, ManualResetEventSlim entered)
         {
-            Receive<string>(_ => gate.Wait());
+            Receive<string>(_ =>
+            {
+                entered.Set(); // the actor is inside its handler: everything sent from now on queues in the mailbox
+                gate.Wait();
+            });
             Receive<int>(i => Sender.Tell(i));
         }
     }
