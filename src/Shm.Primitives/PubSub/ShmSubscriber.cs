@@ -26,41 +26,18 @@ public sealed unsafe class ShmSubscriber<T> : IWaitTarget, IDisposable where T :
     private long _holeSince;
     private long _holeChecked;
 
-    private byte* _registration; // Backpressure mode: this subscriber's record in the segment, until disposed
+    private readonly SubscriberRegistration? _registration; // Backpressure mode only
 
     internal ShmSubscriber(ShmPubSub<T> ring, Func<long> start)
     {
         _ring = ring;
-        if (ring.Mode == ShmPubSubMode.Backpressure)
-        {
-            _registration = ring.Subscribers.Register(start, ring.Name);
-            _cursor = SubscriberTable.CursorOf(_registration);
-        }
-        else
-        {
-            _cursor = start();
-        }
+        _registration = SubscriberRegistration.Start(ring.Mode, ring.Subscribers, ring.Sleepers, start, ring.Name, out _cursor);
     }
 
     /// <summary>Unregisters a Backpressure-mode subscriber so publishers stop waiting for it. Overwrite mode: nothing to release.</summary>
-    public void Dispose()
-    {
-        if (_registration is not null)
-        {
-            SubscriberTable.Unregister(_registration);
-            _registration = null;
-            _ring.Sleepers.WakeAll(consumers: false, producers: true);
-        }
-    }
+    public void Dispose() => _registration?.Dispose();
 
-    /// <summary>Backpressure: tells publishers how far this subscriber has read.</summary>
-    private void PublishCursor()
-    {
-        if (_registration is null)
-            return;
-        SubscriberTable.Publish(_registration, _cursor);
-        _ring.Sleepers.WakeAfterChange(consumers: false, int.MaxValue);
-    }
+    private void PublishCursor() => _registration?.Publish(_cursor);
 
     /// <summary>The position of the next message this subscriber reads. Setting it seeks (must be 0 or more).</summary>
     public long Cursor

@@ -67,7 +67,7 @@ public class ByteQueueWaitingTests
         full.Enqueue("x", TimeSpan.Zero);
         full.Enqueue("y", TimeSpan.Zero);
         var producer = Task.Run(() => full.TryEnqueue("z"u8, TimeSpan.FromMinutes(1)));
-        QueueBlockingTests.WaitUntil(() => full.GetStats().SleepingProducers == 1);
+        TestWait.Until(() => full.GetStats().SleepingProducers == 1);
         full.Clear();
         Assert.True(producer.Wait(TimeSpan.FromMinutes(1)) && producer.Result);
         Assert.Equal("z", Encoding.UTF8.GetString(full.Dequeue(TimeSpan.Zero)));
@@ -75,10 +75,10 @@ public class ByteQueueWaitingTests
         using var segment2 = new TestSegment("c");
         using var empty = ShmByteQueue.CreateNew(segment2.Name, 2);
         var consumer = Task.Run(() => Encoding.UTF8.GetString(empty.Dequeue(TimeSpan.FromMinutes(1))));
-        QueueBlockingTests.WaitUntil(() => empty.GetStats().SleepingConsumers == 1);
+        TestWait.Until(() => empty.GetStats().SleepingConsumers == 1);
         long sleepsBefore = empty.GetStats().Sleeps;
         empty.Clear();
-        QueueBlockingTests.WaitUntil(() => empty.GetStats().Sleeps > sleepsBefore); // woken, found nothing, slept again
+        TestWait.Until(() => empty.GetStats().Sleeps > sleepsBefore); // woken, found nothing, slept again
         Assert.False(consumer.IsCompleted);
         empty.Enqueue("next", TimeSpan.Zero);
         Assert.True(consumer.Wait(TimeSpan.FromMinutes(1)));
@@ -92,7 +92,7 @@ public class ByteQueueWaitingTests
         using var queue = ShmByteQueue.CreateNew(segment.Name, 4);
         var writer = new ArrayBufferWriter<byte>();
         var consumer = Task.Run(() => queue.TryDequeue(writer, TimeSpan.FromMinutes(1)));
-        QueueBlockingTests.WaitUntil(() => queue.GetStats().SleepingConsumers == 1);
+        TestWait.Until(() => queue.GetStats().SleepingConsumers == 1);
         queue.TryEnqueue("payload"u8);
         Assert.True(consumer.Result);
         Assert.Equal("payload", Encoding.UTF8.GetString(writer.WrittenSpan));
@@ -105,7 +105,7 @@ public class ByteQueueWaitingTests
         using var queue = ShmByteQueue.CreateNew(segment.Name, 2);
         ValueTask<byte[]> pending = queue.DequeueAsync();
         Assert.False(pending.IsCompleted);
-        QueueBlockingTests.WaitUntil(() => queue.GetStats().SleepingConsumers == 1);
+        TestWait.Until(() => queue.GetStats().SleepingConsumers == 1);
         queue.TryEnqueue("one"u8);
         Assert.Equal("one", Encoding.UTF8.GetString(await pending.AsTask().WaitAsync(TimeSpan.FromMinutes(1))));
 

@@ -177,12 +177,7 @@ public class ByteQueueCrashTests
         using var queue = ShmByteQueue.CreateNew(segment.Name, 16, arenaBytes: 65536); // room for all 10 messages
         var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = "bytequeue.push.staged:5:stop" };
         using Worker producer = Worker.Start(environment, "bq-produce", segment.Name, "2", "10", "back");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (ProcessIdentity.StateOf(producer.Pid) != 'T')
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the producer never stopped");
-            Thread.Sleep(5);
-        }
+        TestWait.Until(() => ProcessIdentity.StateOf(producer.Pid) == 'T', "the producer never stopped");
         Assert.False(queue.TryEnqueue("blocked"u8, TimeSpan.FromMilliseconds(200))); // the lock is held, not stolen
         Assert.False(queue.TryDequeue(out byte[] _, TimeSpan.FromMilliseconds(200)));
         Assert.Equal(0, queue.GetStats().Recoveries);

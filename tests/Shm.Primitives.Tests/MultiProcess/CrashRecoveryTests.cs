@@ -154,7 +154,7 @@ public class CrashRecoveryTests
 
         var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = $"{FaultPoints.QueuePushClaimed}:50:stop" };
         using Worker producer = Worker.Start(environment, "produce", segment.Name, "1", "100", "1");
-        WaitUntil(() => ProcessIdentity.StateOf(producer.Pid) == 'T', "the producer never stopped");
+        TestWait.Until(() => ProcessIdentity.StateOf(producer.Pid) == 'T', "the producer never stopped");
         for (long s = 0; s < 10; s++)
             queue.Enqueue((2L << 32) | s, TimeSpan.FromMinutes(1));
 
@@ -172,15 +172,5 @@ public class CrashRecoveryTests
             .Concat(Enumerable.Range(0, 10).Select(i => (2L << 32) | (long)i));
         Assert.Equal(expected.Order(), received.Order());
         Assert.Equal(0, queue.GetStats().Recoveries);
-    }
-
-    private static void WaitUntil(Func<bool> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            Thread.Sleep(5);
-        }
     }
 }

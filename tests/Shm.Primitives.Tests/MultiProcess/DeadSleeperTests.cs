@@ -14,7 +14,7 @@ public class DeadSleeperTests
         using (Worker sleeper = Worker.Start("bq-consume", segment.Name, log.Path, "16", "front"))
         {
             Assert.Equal("ready", sleeper.ReadLine());
-            QueueBlockingTests.WaitUntil(() => queue.GetStats().SleepingConsumers == 1);
+            TestWait.Until(() => queue.GetStats().SleepingConsumers == 1);
             sleeper.Process.Kill();
             sleeper.WaitForExit();
         }
@@ -36,7 +36,7 @@ public class DeadSleeperTests
         using (Worker sleeper = Worker.Start("consume", segment.Name, log.Path, "16", "1"))
         {
             Assert.Equal("ready", sleeper.ReadLine());
-            QueueBlockingTests.WaitUntil(() => queue.GetStats().SleepingConsumers == 1);
+            TestWait.Until(() => queue.GetStats().SleepingConsumers == 1);
             sleeper.Process.Kill();
             sleeper.WaitForExit();
         }

@@ -19,7 +19,7 @@ public class BackpressureTests
         Assert.False(ring.TryPublish(8, TimeSpan.FromMilliseconds(20)));
 
         var publisher = Task.Run(() => ring.TryPublish(8, TimeSpan.FromMinutes(1)));
-        QueueBlockingTests.WaitUntil(() => ring.GetStats().SleepingSubscribers == 0 && !publisher.IsCompleted);
+        TestWait.Until(() => ring.GetStats().SleepingSubscribers == 0 && !publisher.IsCompleted);
         Assert.True(subscriber.TryPoll(out long first));
         Assert.Equal(0, first);
         Assert.True(publisher.Wait(TimeSpan.FromMinutes(1)) && publisher.Result);
@@ -53,7 +53,7 @@ public class BackpressureTests
         {
             Assert.Equal("ready", stuck.ReadLine());
             Assert.Equal(0, Interop.Libc.Kill(stuck.Pid, 19)); // SIGSTOP: alive, registered, not reading
-            QueueBlockingTests.WaitUntil(() => ProcessIdentity.StateOf(stuck.Pid) == 'T');
+            TestWait.Until(() => ProcessIdentity.StateOf(stuck.Pid) == 'T');
             int published = 0;
             while (published <= ring.Capacity && ring.TryPublish(published, TimeSpan.FromMilliseconds(200)))
                 published++;

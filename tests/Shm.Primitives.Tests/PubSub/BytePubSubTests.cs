@@ -81,7 +81,7 @@ public class BytePubSubTests
         ShmByteSubscriber subscriber = ring.Subscribe();
         Assert.False(subscriber.TryPoll(out byte[] _, TimeSpan.FromMilliseconds(20)));
         ValueTask<byte[]> pending = subscriber.PollAsync();
-        QueueBlockingTests.WaitUntil(() => ring.GetStats().SleepingSubscribers == 1);
+        TestWait.Until(() => ring.GetStats().SleepingSubscribers == 1);
         ring.Publish("x"u8);
         Assert.Equal("x", Encoding.UTF8.GetString(await pending.AsTask().WaitAsync(TimeSpan.FromMinutes(1))));
     }

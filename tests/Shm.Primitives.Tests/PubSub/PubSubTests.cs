@@ -78,13 +78,13 @@ public class PubSubTests
         ShmSubscriber<long> subscriber = ring.Subscribe();
         Assert.False(subscriber.TryPoll(out _, TimeSpan.FromMilliseconds(20)));
         var waiting = Task.Run(() => subscriber.Poll(TimeSpan.FromMinutes(1)));
-        QueueBlockingTests.WaitUntil(() => ring.GetStats().SleepingSubscribers == 1);
+        TestWait.Until(() => ring.GetStats().SleepingSubscribers == 1);
         ring.Publish(5);
         Assert.Equal(5, await waiting.WaitAsync(TimeSpan.FromMinutes(1)));
 
         ValueTask<long> pending = subscriber.PollAsync();
         Assert.False(pending.IsCompleted);
-        QueueBlockingTests.WaitUntil(() => ring.GetStats().SleepingSubscribers == 1);
+        TestWait.Until(() => ring.GetStats().SleepingSubscribers == 1);
         ring.Publish(6);
         Assert.Equal(6, await pending.AsTask().WaitAsync(TimeSpan.FromMinutes(1)));
         Assert.Equal(0, ring.GetStats().SleepingSubscribers);
@@ -100,7 +100,7 @@ public class PubSubTests
         ShmSubscriber<long> subscriber = ring.Subscribe();
         var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = $"{faultPoint}:1:stop" };
         using Worker late = Worker.Start(environment, "ps-publish", segment.Name, "7", "1", "1");
-        QueueBlockingTests.WaitUntil(() => ProcessIdentity.StateOf(late.Pid) == 'T');
+        TestWait.Until(() => ProcessIdentity.StateOf(late.Pid) == 'T');
         Assert.Equal(1, ring.WritePosition); // it claimed position 0 and stopped
         for (long i = 1; i <= 16; i++)
             ring.Publish(i);              // position 16 shares position 0's slot

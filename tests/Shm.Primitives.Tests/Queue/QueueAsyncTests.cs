@@ -13,7 +13,7 @@ public class QueueAsyncTests
         using var queue = ShmQueue<long>.CreateNew(segment.Name, 4);
         ValueTask<long> pending = queue.DequeueAsync();
         Assert.False(pending.IsCompleted);
-        QueueBlockingTests.WaitUntil(() => queue.GetStats().SleepingConsumers == 1);
+        TestWait.Until(() => queue.GetStats().SleepingConsumers == 1);
         queue.Enqueue(12, TimeSpan.Zero);
         Assert.Equal(12, await pending.AsTask().WaitAsync(TimeSpan.FromMinutes(1)));
         Assert.Equal(0, queue.GetStats().SleepingConsumers);
@@ -67,7 +67,7 @@ public class QueueAsyncTests
                 queues.Add(ShmQueue<long>.CreateNew(segment.Name, 2)); // the file is unlinked; the mapping lives on
             }
             var pending = queues.Select(q => q.DequeueAsync().AsTask()).ToList();
-            QueueBlockingTests.WaitUntil(() => queues.All(q => q.GetStats().SleepingConsumers == 1));
+            TestWait.Until(() => queues.All(q => q.GetStats().SleepingConsumers == 1));
             int added = Process.GetCurrentProcess().Threads.Count - threadsBefore;
             Assert.True(added <= 16, $"{added} threads were added for {count} waits");
             Assert.InRange(FutexWaitService.Shared.GroupCount, 1, 16);

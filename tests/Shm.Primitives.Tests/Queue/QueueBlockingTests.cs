@@ -54,7 +54,7 @@ public class QueueBlockingTests
         using var segment = new TestSegment();
         using var queue = ShmQueue<long>.CreateNew(segment.Name, 2);
         var consumer = Task.Run(() => queue.Dequeue(TimeSpan.FromMinutes(1)));
-        WaitUntil(() => queue.GetStats().SleepingConsumers == 1);
+        TestWait.Until(() => queue.GetStats().SleepingConsumers == 1);
         queue.Enqueue(77, TimeSpan.Zero);
         Assert.True(consumer.Wait(TimeSpan.FromMinutes(1)));
         Assert.Equal(77, consumer.Result);
@@ -67,12 +67,12 @@ public class QueueBlockingTests
         using var queue = ShmQueue<long>.CreateNew(segment.Name, 2);
         queue.EnqueueMany(new long[] { 1, 2 });
         var producer = Task.Run(() => queue.Enqueue(3, TimeSpan.FromMinutes(1)));
-        WaitUntil(() => queue.GetStats().SleepingProducers == 1);
+        TestWait.Until(() => queue.GetStats().SleepingProducers == 1);
         Assert.Equal(1, queue.Dequeue(TimeSpan.Zero));
         Assert.True(producer.Wait(TimeSpan.FromMinutes(1)));
 
         var second = Task.Run(() => queue.Enqueue(4, TimeSpan.FromMinutes(1)));
-        WaitUntil(() => queue.GetStats().SleepingProducers == 1);
+        TestWait.Until(() => queue.GetStats().SleepingProducers == 1);
         queue.Clear();
         Assert.True(second.Wait(TimeSpan.FromMinutes(1)));
         Assert.Equal(4, queue.Dequeue(TimeSpan.Zero));
@@ -85,7 +85,7 @@ public class QueueBlockingTests
         using var queue = ShmQueue<long>.CreateNew(segment.Name, 4);
         var buffer = new long[8];
         var consumer = Task.Run(() => queue.DequeueMany(buffer, TimeSpan.FromMinutes(1)));
-        WaitUntil(() => queue.GetStats().SleepingConsumers == 1);
+        TestWait.Until(() => queue.GetStats().SleepingConsumers == 1);
         long[] items = Enumerable.Range(10, 10).Select(i => (long)i).ToArray();
         var producer = Task.Run(() => queue.EnqueueMany(items, TimeSpan.FromMinutes(1)));
         int first = consumer.Result;
@@ -110,7 +110,7 @@ public class QueueBlockingTests
         using var queue = ShmQueue<long>.CreateNew(segment.Name, 2);
         using var cts = new CancellationTokenSource();
         var consumer = Task.Run(() => queue.TryDequeue(out _, Timeout.InfiniteTimeSpan, cts.Token));
-        WaitUntil(() => queue.GetStats().SleepingConsumers == 1);
+        TestWait.Until(() => queue.GetStats().SleepingConsumers == 1);
         cts.Cancel();
         var error = Assert.ThrowsAny<OperationCanceledException>(() => consumer.GetAwaiter().GetResult());
         Assert.Equal(cts.Token, error.CancellationToken);
@@ -132,27 +132,17 @@ public class QueueBlockingTests
             Volatile.Write(ref tid, got && value == 5 ? -1 : -2);
         });
         consumer.Start();
-        WaitUntil(() => queue.GetStats().SleepingConsumers == 1);
+        TestWait.Until(() => queue.GetStats().SleepingConsumers == 1);
         long target = Volatile.Read(ref tid);
         const int sigwinch = 28;
         for (int i = 0; i < 20; i++)
         {
             Assert.Equal(0, Libc.Syscall(OpenFlags.TgKillSyscall, Environment.ProcessId, (nint)target, sigwinch, 0, 0, 0));
-            WaitUntil(() => queue.GetStats().SleepingConsumers == 1); // still (or again) asleep
+            TestWait.Until(() => queue.GetStats().SleepingConsumers == 1); // still (or again) asleep
         }
         Assert.True(consumer.IsAlive);
         queue.Enqueue(5, TimeSpan.Zero);
         Assert.True(consumer.Join(TimeSpan.FromMinutes(1)));
         Assert.Equal(-1, Volatile.Read(ref tid));
-    }
-
-    internal static void WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in 30 s");
-            Thread.Sleep(1);
-        }
     }
 }
