@@ -38,8 +38,7 @@ public sealed unsafe partial class ShmByteQueue
             }
             if (taken.Count > 0)
             {
-                FaultPoint.Hit(FaultPoints.ByteQueuePopManyStaged);
-                CommitLocked(state, Operation.PopMany, FaultPoints.ByteQueuePopManyCommitted, FaultPoints.ByteQueuePopManyApplying);
+                CommitLocked(state, Operation.PopMany);
             }
         }
         finally
@@ -73,10 +72,7 @@ public sealed unsafe partial class ShmByteQueue
                 pushed++;
             }
             if (pushed > 0)
-            {
-                FaultPoint.Hit(FaultPoints.ByteQueuePushManyStaged);
-                CommitLocked(state, Operation.PushMany, FaultPoints.ByteQueuePushManyCommitted, FaultPoints.ByteQueuePushManyApplying);
-            }
+                CommitLocked(state, Operation.PushMany);
             else
             {
                 me.Counter(ByteQueueCounter.Full)++;
@@ -112,8 +108,7 @@ public sealed unsafe partial class ShmByteQueue
             }
             if (taken > 0)
             {
-                FaultPoint.Hit(FaultPoints.ByteQueuePopManyStaged);
-                CommitLocked(state, Operation.PopMany, FaultPoints.ByteQueuePopManyCommitted, FaultPoints.ByteQueuePopManyApplying);
+                CommitLocked(state, Operation.PopMany);
             }
             else if (state.Count == 0)
             {

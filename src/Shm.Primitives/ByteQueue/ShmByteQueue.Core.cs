@@ -16,6 +16,18 @@ public sealed unsafe partial class ShmByteQueue
     /// <summary>Lock deadline meaning "only if free now" (the async service thread must never block).</summary>
     private const long TryLockOnly = 0;
 
+    private static readonly string[]?[] s_faultPoints =
+    [
+        null,
+        [FaultPoints.ByteQueuePushStaged, FaultPoints.ByteQueuePushCommitted, FaultPoints.ByteQueuePushApplying],
+        [FaultPoints.ByteQueuePushFrontStaged, FaultPoints.ByteQueuePushFrontCommitted, FaultPoints.ByteQueuePushFrontApplying],
+        [FaultPoints.ByteQueuePopStaged, FaultPoints.ByteQueuePopCommitted, FaultPoints.ByteQueuePopApplying],
+        [FaultPoints.ByteQueuePopBackStaged, FaultPoints.ByteQueuePopBackCommitted, FaultPoints.ByteQueuePopBackApplying],
+        [FaultPoints.ByteQueuePushManyStaged, FaultPoints.ByteQueuePushManyCommitted, FaultPoints.ByteQueuePushManyApplying],
+        [FaultPoints.ByteQueuePopManyStaged, FaultPoints.ByteQueuePopManyCommitted, FaultPoints.ByteQueuePopManyApplying],
+        null, // Clear
+    ];
+
     private enum Operation : uint
     {
         Push = 1,
@@ -74,8 +86,13 @@ public sealed unsafe partial class ShmByteQueue
     /// space (invisible); the journal store below is the commit. Death before it: nothing happened. Death after it:
     /// the next locker re-applies the journal (RecoverLocked), completing the operation.
     /// </summary>
-    private void CommitLocked(in QueueState next, Operation operation, string? committedFault, string? applyingFault)
+    private void CommitLocked(in QueueState next, Operation operation)
     {
+        // Each operation's crash windows, by its index: staged (payload written, nothing committed), committed, applying.
+        // Disarmed (a static readonly the JIT folds) this is null and every fault branch below disappears.
+        string[]? faults = FaultPoint.IsArmed ? s_faultPoints[(int)operation] : null;
+        if (faults is not null)
+            FaultPoint.Hit(faults[0]);
         _journal[0] = next.Head;
         _journal[1] = next.Tail;
         _journal[2] = next.ArenaStart;
@@ -84,9 +101,9 @@ public sealed unsafe partial class ShmByteQueue
         // The commit. Volatile: the journal stores above may not sink below it (the mutex orders it for other lockers;
         // this orders it for a locker that inherits the state of a holder killed right here).
         Volatile.Write(ref *_journalState, L.JournalPending);
-        if (committedFault is not null)
-            FaultPoint.Hit(committedFault);
-        ApplyJournalLocked(applyingFault);
+        if (faults is not null)
+            FaultPoint.Hit(faults[1]);
+        ApplyJournalLocked(faults?[2]);
     }
 
     /// <summary>Copies the journal into the state (idempotent, so a repeat after a crash is harmless).</summary>

@@ -122,7 +122,7 @@ public sealed unsafe partial class ShmByteQueue
         {
             QueueState state = ReadStateLocked();
             var empty = new QueueState { Head = state.Tail, Tail = state.Tail };
-            CommitLocked(empty, Operation.Clear, null, null);
+            CommitLocked(empty, Operation.Clear);
         }
         finally
         {
@@ -152,16 +152,7 @@ public sealed unsafe partial class ShmByteQueue
             }
             message.CopyTo(new Span<byte>(_arena + offset, message.Length));
             WriteDescriptorLocked(front ? state.Head : state.Tail - 1, offset, message.Length, reserved);
-            if (front)
-            {
-                FaultPoint.Hit(FaultPoints.ByteQueuePushFrontStaged);
-                CommitLocked(state, Operation.PushFront, FaultPoints.ByteQueuePushFrontCommitted, FaultPoints.ByteQueuePushFrontApplying);
-            }
-            else
-            {
-                FaultPoint.Hit(FaultPoints.ByteQueuePushStaged);
-                CommitLocked(state, Operation.Push, FaultPoints.ByteQueuePushCommitted, FaultPoints.ByteQueuePushApplying);
-            }
+            CommitLocked(state, front ? Operation.PushFront : Operation.Push);
         }
         finally
         {
@@ -196,16 +187,7 @@ public sealed unsafe partial class ShmByteQueue
                 return Outcome.DestinationTooSmall;
             new ReadOnlySpan<byte>(_arena + offset, length).CopyTo(destination);
             QueueState next = AfterTake(state, reserved, back);
-            if (back)
-            {
-                FaultPoint.Hit(FaultPoints.ByteQueuePopBackStaged);
-                CommitLocked(next, Operation.PopBack, FaultPoints.ByteQueuePopBackCommitted, FaultPoints.ByteQueuePopBackApplying);
-            }
-            else
-            {
-                FaultPoint.Hit(FaultPoints.ByteQueuePopStaged);
-                CommitLocked(next, Operation.Pop, FaultPoints.ByteQueuePopCommitted, FaultPoints.ByteQueuePopApplying);
-            }
+            CommitLocked(next, back ? Operation.PopBack : Operation.Pop);
         }
         finally
         {

@@ -35,6 +35,9 @@ internal static class FaultPoint
         s_armed = true;
     }
 
+    /// <summary>Whether a fault point is armed in this process (a static readonly: constant after JIT).</summary>
+    public static bool IsArmed => s_armed;
+
     /// <summary>Marks a crash window. Between a claim and its commit only; never throws.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Hit(string name)
