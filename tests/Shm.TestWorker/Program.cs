@@ -16,6 +16,10 @@ using Shm.TestWorker;
 //                                               BATCH > 1 with PublishMany
 //   ps-subscribe NAME LOG LOG_CAPACITY COUNT     ShmPubSub<long>: subscribe (future messages), read COUNT, log each
 //   bps-publish NAME PUBLISHER COUNT BATCH       ShmBytePubSub: publish ByteQueueMessage (PUBLISHER, 0..COUNT-1)
+//   rr-server NAME                              ShmReqRepServer: answer each request with ReqRepEcho.Answer until killed
+//   rr-client NAME CLIENT COUNT CANCEL_EVERY     ShmReqRepClient: COUNT requests (CLIENT, i); every CANCEL_EVERY-th is sent
+//                                               and cancelled; prints "done WRONG" (responses not matching their request)
+//   rr-hold NAME                                ShmReqRepClient: take every response slot, print "held N", wait to be killed
 // Prints "ready" once the queue is open, and "done" (or a result) at the end. SHM_FAULT arms fault points.
 static long L(string s) => long.Parse(s, CultureInfo.InvariantCulture);
 TimeSpan patience = TimeSpan.FromMinutes(2);
@@ -244,6 +248,48 @@ switch (args[0])
             ring.PublishMany(messages);
         }
         Console.WriteLine("done");
+        return 0;
+    }
+    case "rr-server":
+    {
+        using var server = ShmReqRepServer.OpenExisting(args[1]);
+        Console.WriteLine("ready");
+        while (true)
+        {
+            ShmRequest request = server.Receive(Timeout.InfiniteTimeSpan);
+            server.Reply(request.Id, ReqRepEcho.Answer(request.Payload.Span));
+        }
+    }
+    case "rr-client":
+    {
+        using var client = ShmReqRepClient.OpenExisting(args[1]);
+        Console.WriteLine("ready");
+        int id = (int)L(args[2]), count = (int)L(args[3]), cancelEvery = (int)L(args[4]);
+        int wrong = 0;
+        for (int i = 0; i < count; i++)
+        {
+            byte[] request = ReqRepEcho.Request(id, i);
+            if (cancelEvery > 0 && i % cancelEvery == 0)
+            {
+                RequestId sent = client.Send(request, patience);
+                if (!client.Cancel(sent) && !ReqRepEcho.Matches(request, client.Get(sent, patience)))
+                    wrong++;
+                continue;
+            }
+            if (!ReqRepEcho.Matches(request, client.Request(request, patience)))
+                wrong++;
+        }
+        Console.WriteLine($"done {wrong}");
+        return wrong == 0 ? 0 : 3;
+    }
+    case "rr-hold":
+    {
+        using var client = ShmReqRepClient.OpenExisting(args[1]);
+        int held = 0;
+        while (client.TrySend(ReqRepEcho.Request(0, held), out _) == ShmSendResult.Sent)
+            held++;
+        Console.WriteLine($"held {held}");
+        Thread.Sleep(Timeout.Infinite); // killed by the test
         return 0;
     }
     default:

@@ -98,14 +98,14 @@ public sealed unsafe partial class ShmByteQueue
         return attempt.Taken;
     }
 
-    private bool EnqueueWaiting(ReadOnlySpan<byte> message, bool front, TimeSpan timeout, CancellationToken cancellationToken)
+    private bool EnqueueWaiting(ReadOnlySpan<byte> message, bool front, TimeSpan timeout, CancellationToken cancellationToken, ReadOnlySpan<byte> header = default, bool spin = true)
     {
         ThrowHelper.ValidateTimeout(timeout);
         long deadline = LockDeadline(timeout);
-        if (Enqueue(message, front, deadline) == Outcome.Done)
+        if (Enqueue(message, front, deadline, header) == Outcome.Done)
             return true;
-        var attempt = new EnqueueAttempt(this, message, front, deadline);
-        return _sleepers.Wait(this, ref attempt, consumerSide: false, timeout, cancellationToken);
+        var attempt = new EnqueueAttempt(this, message, front, deadline, header);
+        return _sleepers.Wait(this, ref attempt, consumerSide: false, timeout, cancellationToken, spin);
     }
 
     private bool TakeWaiting(bool back, TimeSpan timeout, CancellationToken cancellationToken, out byte[] message)
@@ -130,9 +130,10 @@ public sealed unsafe partial class ShmByteQueue
         : timeout == TimeSpan.Zero ? TryLockOnly
         : Futex.MonotonicNowTicks() + timeout.Ticks;
 
-    private ref struct EnqueueAttempt(ShmByteQueue queue, ReadOnlySpan<byte> message, bool front, long deadline) : IWaitAttempt
+    private ref struct EnqueueAttempt(ShmByteQueue queue, ReadOnlySpan<byte> message, bool front, long deadline, ReadOnlySpan<byte> header) : IWaitAttempt
     {
         private readonly ReadOnlySpan<byte> _message = message;
+        private readonly ReadOnlySpan<byte> _header = header;
         private int _attempts;
 
         // While spinning, a producer that found the queue full waits for a little room before competing for the lock
@@ -141,7 +142,7 @@ public sealed unsafe partial class ShmByteQueue
         // so each wake-up is used rather than answered with another sleep.
         public bool TryOnce() =>
             !(_attempts++ < SleepCoordinator.SpinPhaseAttempts && queue.AboveLowWatermark())
-            && queue.Enqueue(_message, front, deadline) == Outcome.Done;
+            && queue.Enqueue(_message, front, deadline, _header) == Outcome.Done;
     }
 
     private struct TakeAttempt(ShmByteQueue queue, bool back, long deadline) : IWaitAttempt

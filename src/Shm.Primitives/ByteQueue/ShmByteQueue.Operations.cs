@@ -131,9 +131,11 @@ public sealed unsafe partial class ShmByteQueue
         _sleepers.WakeAll(consumers: true, producers: true);
     }
 
-    private Outcome Enqueue(ReadOnlySpan<byte> message, bool front, long lockDeadline)
+    /// <summary>Adds <paramref name="header"/> followed by <paramref name="message"/> as one message (no copy to join them).</summary>
+    private Outcome Enqueue(ReadOnlySpan<byte> message, bool front, long lockDeadline, ReadOnlySpan<byte> header = default)
     {
-        ThrowIfTooLong(message.Length);
+        int length = header.Length + message.Length;
+        ThrowIfTooLong(length);
         ThreadParticipant me = _participants.Current;
         if (LooksFull())
         {
@@ -145,13 +147,14 @@ public sealed unsafe partial class ShmByteQueue
         try
         {
             QueueState state = ReadStateLocked();
-            if (state.Count == _capacity || !TryPlace(ref state, message.Length, front, out long offset, out long reserved))
+            if (state.Count == _capacity || !TryPlace(ref state, length, front, out long offset, out long reserved))
             {
                 me.Counter(ByteQueueCounter.Full)++;
                 return Outcome.NoRoomOrEmpty;
             }
-            message.CopyTo(new Span<byte>(_arena + offset, message.Length));
-            WriteDescriptorLocked(front ? state.Head : state.Tail - 1, offset, message.Length, reserved);
+            header.CopyTo(new Span<byte>(_arena + offset, header.Length));
+            message.CopyTo(new Span<byte>(_arena + offset + header.Length, message.Length));
+            WriteDescriptorLocked(front ? state.Head : state.Tail - 1, offset, length, reserved);
             CommitLocked(state, front ? Operation.PushFront : Operation.Push);
         }
         finally

@@ -54,11 +54,14 @@ public sealed unsafe partial class ShmByteQueue : IDisposable, IWaitTarget
     private readonly EventFdSlot _eventFdSlot = new();
     private int _maxMessageLength;
 
-    private ShmByteQueue(Segment segment)
+    private ShmByteQueue(Segment segment) : this(segment, segment.Geometry, registerMetrics: true)
+    {
+    }
+
+    private ShmByteQueue(Segment segment, in SegmentGeometry geometry, bool registerMetrics)
     {
         RobustMutex.EnsureSupported();
         _segment = segment;
-        SegmentGeometry geometry = segment.Geometry;
         byte* b = segment.Base;
         _capacity = geometry.Capacity;
         _mask = _capacity - 1;
@@ -80,7 +83,7 @@ public sealed unsafe partial class ShmByteQueue : IDisposable, IWaitTarget
         _sleepers = new SleepCoordinator(consumerWake, consumerWaiters, producerWake, producerWaiters, _participants,
             () => _participants.ReapDead(null));
         _participants.ReapDead(null);
-        _metrics = QueueMetrics.Register(segment.Name, ReadMetrics);
+        _metrics = registerMetrics ? QueueMetrics.Register(segment.Name, ReadMetrics) : QueueMetrics.None;
     }
 
     /// <summary>Creates a new queue file; fails with <see cref="IOException"/> if it exists.</summary>

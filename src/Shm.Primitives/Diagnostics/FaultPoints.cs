@@ -87,8 +87,28 @@ internal static class FaultPoints
     /// <summary>ShmBytePubSub.PublishMany, lock held: every slot committed, the write position not advanced.</summary>
     public const string BytePubSubPublishManyCommitted = "bytepubsub.publishmany.committed";
 
+    /// <summary>ShmReqRep client: a response slot acquired, the request not yet in the queue.</summary>
+    public const string ReqRepClientAcquired = "reqrep.client.acquired";
+
+    /// <summary>ShmReqRep client: the request queued, the client not yet waiting.</summary>
+    public const string ReqRepClientSent = "reqrep.client.sent";
+
+    /// <summary>ShmReqRep client: the response copied out of its slot, the slot not yet freed.</summary>
+    public const string ReqRepClientReading = "reqrep.client.reading";
+
+    /// <summary>ShmReqRep server: a request's slot marked taken, the request not yet removed from the queue.</summary>
+    public const string ReqRepServerTaken = "reqrep.server.taken";
+
+    /// <summary>ShmReqRep server: a slot marked writing, the response not yet complete.</summary>
+    public const string ReqRepServerWriting = "reqrep.server.writing";
+
     public static readonly IReadOnlyList<string> All =
     [
+        ReqRepClientAcquired,
+        ReqRepClientSent,
+        ReqRepClientReading,
+        ReqRepServerTaken,
+        ReqRepServerWriting,
         QueuePushClaimed,
         QueuePopClaimed,
         QueuePushManyClaimed,

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Shm.Primitives.Diagnostics;
@@ -17,7 +16,7 @@ internal static class QueueMetrics
     public const string SegmentTag = "shm.segment";
 
     private static readonly Meter s_meter = new(MeterName);
-    private static readonly ConcurrentDictionary<Registration, byte> s_sources = new();
+    private static readonly MetricSources<QueueMetricsSnapshot> s_sources = new();
 
     static QueueMetrics()
     {
@@ -30,45 +29,11 @@ internal static class QueueMetrics
         s_meter.CreateObservableUpDownCounter("shm.queue.sleeping_waiters", () => Observe(s => s.Sleeping), "{waiter}", "Producers and consumers sleeping on a queue.");
     }
 
+    /// <summary>A registration that reports nothing (a queue inside another primitive's segment reports through it).</summary>
+    public static IDisposable None => MetricSources<QueueMetricsSnapshot>.None;
+
     /// <summary>Reports <paramref name="read"/> until the returned handle is disposed (before the queue unmaps).</summary>
-    public static IDisposable Register(string name, Func<QueueMetricsSnapshot> read)
-    {
-        var registration = new Registration(name, read);
-        s_sources.TryAdd(registration, 0);
-        return registration;
-    }
+    public static IDisposable Register(string name, Func<QueueMetricsSnapshot> read) => s_sources.Register(name, read);
 
-    private static IEnumerable<Measurement<long>> Observe(Func<QueueMetricsSnapshot, long> select)
-    {
-        foreach (Registration source in s_sources.Keys)
-        {
-            if (source.TryRead(out QueueMetricsSnapshot snapshot))
-                yield return new Measurement<long>(select(snapshot), new KeyValuePair<string, object?>(SegmentTag, source.Name));
-        }
-    }
-
-    private sealed class Registration(string name, Func<QueueMetricsSnapshot> read) : IDisposable
-    {
-        private readonly object _gate = new();
-        private bool _disposed;
-
-        public string Name => name;
-
-        public bool TryRead(out QueueMetricsSnapshot snapshot)
-        {
-            // Under the gate: Dispose takes it before the queue unmaps, so a collection never reads unmapped memory.
-            lock (_gate)
-            {
-                snapshot = _disposed ? default : read();
-                return !_disposed;
-            }
-        }
-
-        public void Dispose()
-        {
-            lock (_gate)
-                _disposed = true;
-            s_sources.TryRemove(this, out _);
-        }
-    }
+    private static IEnumerable<Measurement<long>> Observe(Func<QueueMetricsSnapshot, long> select) => s_sources.Observe(select);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Shm.Primitives.Participants;
 using Shm.Primitives.Queue;
@@ -27,6 +28,9 @@ public sealed unsafe partial class ShmQueue<T> : IWaitTarget
     private static readonly long s_graceTicks = (long)(RecoveryGracePeriod.TotalSeconds * Stopwatch.Frequency);
     private static readonly long s_reapIntervalTicks = Stopwatch.Frequency / 10;
     private long _lastReapTimestamp;
+
+    /// <summary>Told of each item a consumer took and died with before releasing it (the item is then dropped).</summary>
+    internal Action<T>? LostToDeadConsumer { get; set; }
 
     // Failed Tries are common and cheap under contention (a producer between its claim and its commit for a few
     // nanoseconds): count repeats at the same position in process memory, and only after HitsBeforeExamine of them
@@ -124,10 +128,14 @@ public sealed unsafe partial class ShmQueue<T> : IWaitTarget
             return true;
 
         long repaired = consumerSide ? position + _capacity : (position + 1) | L.SkipBit;
+        // A dead consumer's item is still in the slot (nobody writes it before the release below): read it first.
+        T lost = consumerSide && stuckSequence >= 0 ? Unsafe.Read<T>(SlotAt(position) + L.SequenceSize) : default;
         // CAS from the exact stuck value: only the dead holder could have changed it, so losing this CAS means
         // another survivor repaired it first.
         if (Interlocked.CompareExchange(ref *(long*)SlotAt(position), repaired, stuckSequence) == stuckSequence)
         {
+            if (consumerSide && stuckSequence >= 0)
+                LostToDeadConsumer?.Invoke(lost);
             _participants.Current.Counter(QueueCounter.Recoveries)++;
             _sleepers.WakeAll(consumers: !consumerSide, producers: consumerSide);
         }

@@ -61,10 +61,13 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     private readonly SleepCoordinator _sleepers;
     private readonly IDisposable _metrics;
 
-    private ShmQueue(Segment segment)
+    private ShmQueue(Segment segment) : this(segment, segment.Geometry, registerMetrics: true)
+    {
+    }
+
+    private ShmQueue(Segment segment, in SegmentGeometry geometry, bool registerMetrics)
     {
         _segment = segment;
-        SegmentGeometry geometry = segment.Geometry;
         byte* b = segment.Base;
         _capacity = geometry.Capacity;
         _mask = _capacity - 1;
@@ -83,7 +86,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
         };
         _sleepers = new SleepCoordinator(_consumerWakeSequence, _consumerWaiters, _producerWakeSequence, _producerWaiters,
             _participants, () => ReapDeadParticipants());
-        _metrics = QueueMetrics.Register(segment.Name, ReadMetrics);
+        _metrics = registerMetrics ? QueueMetrics.Register(segment.Name, ReadMetrics) : QueueMetrics.None;
         // Free what dead processes left behind (records, sleeper counts) before we add our own.
         ReapDeadParticipants(force: true);
     }
@@ -227,6 +230,18 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     /// <returns>False if the queue is empty (or its oldest item is still being written).</returns>
     public bool TryDequeue(out T item)
     {
+        NoGate gate = default;
+        return TryDequeue(ref gate, out item);
+    }
+
+    /// <summary>
+    /// TryDequeue that shows the item to <paramref name="gate"/> after reading it and before releasing its slot: a
+    /// process killed before the release leaves a claim that recovery resolves (<see cref="LostToDeadConsumer"/>),
+    /// so whatever the gate records about the item cannot be lost silently.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryDequeue<TGate>(ref TGate gate, out T item) where TGate : struct, IDequeueGate<T>
+    {
         ThreadParticipant me = _participants.Current;
         ref long head = ref *_head;
         long position = Volatile.Read(ref head);
@@ -253,6 +268,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
                         continue;
                     }
                     item = Unsafe.Read<T>(slot + L.SequenceSize);
+                    gate.OnTaken(in item);
                     // Release: our read of the value happens before the producer of the next lap may write it.
                     // Death before this store leaves the slot committed behind a head that moved: Recovery's case.
                     Volatile.Write(ref *(long*)slot, position + _capacity);
@@ -357,5 +373,13 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
         AsymmetricFence.Light(); // as in WakeConsumersAfterCommit, for producers waiting on a full queue
         if (Volatile.Read(ref *_producerWaiters) != 0)
             _sleepers.WakeSleepers(consumers: false, count);
+    }
+
+    /// <summary>The gate of the public TryDequeue: sees nothing (the JIT removes the call).</summary>
+    private struct NoGate : IDequeueGate<T>
+    {
+        public readonly void OnTaken(in T item)
+        {
+        }
     }
 }

@@ -109,7 +109,8 @@ internal sealed unsafe class SleepCoordinator
     /// <paramref name="target"/> finds in flight (possibly held by a dead process) is examined again soon.
     /// </summary>
     /// <returns>False at timeout. TimeSpan.Zero returns false at once: the caller has made its one try.</returns>
-    public bool Wait<TTarget, TAttempt>(TTarget target, scoped ref TAttempt attempt, bool consumerSide, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <remarks>Without <paramref name="spin"/> the caller goes straight to the futex (a waiting strategy that gives the CPU away).</remarks>
+    public bool Wait<TTarget, TAttempt>(TTarget target, scoped ref TAttempt attempt, bool consumerSide, TimeSpan timeout, CancellationToken cancellationToken, bool spin = true)
         where TTarget : IWaitTarget
         where TAttempt : struct, IWaitAttempt, allows ref struct
     {
@@ -119,13 +120,13 @@ internal sealed unsafe class SleepCoordinator
         long start = Stopwatch.GetTimestamp();
         bool infinite = timeout == Timeout.InfiniteTimeSpan;
 
-        for (int i = 0; i < SpinIterations; i++)
+        for (int i = 0; spin && i < SpinIterations; i++)
         {
             Thread.SpinWait(4 << Math.Min(i, 5));
             if (attempt.TryOnce())
                 return true;
         }
-        for (int i = 0; i < YieldIterations; i++)
+        for (int i = 0; spin && i < YieldIterations; i++)
         {
             Thread.Yield();
             if (attempt.TryOnce())

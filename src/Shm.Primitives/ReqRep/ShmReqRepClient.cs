@@ -1,0 +1,146 @@
+using System.Buffers.Binary;
+using Shm.Primitives.Diagnostics;
+using Shm.Primitives.ReqRep;
+using Shm.Primitives.Segments;
+
+namespace Shm.Primitives;
+
+/// <summary>
+/// The client of a shared-memory request/response channel of byte messages (see <see cref="ShmReqRepServer"/>):
+/// <see cref="Request"/> / <see cref="RequestAsync"/> for a call, or the split form <see cref="TrySend"/> /
+/// <see cref="Send"/> then <see cref="ShmReqRepClientBase{TResponse}.Get"/> for many requests in flight.
+/// </summary>
+/// <example>
+/// <code>
+/// using var client = ShmReqRepClient.OpenExisting("echo");
+/// byte[] answer = client.Request("ping"u8, TimeSpan.FromSeconds(1));
+/// </code>
+/// </example>
+public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
+{
+    private const int IdBytes = sizeof(ulong);
+    private static readonly ResponseReader<byte[]> s_reader = static response => response.ToArray();
+    private readonly ShmByteQueue _queue;
+
+    private ShmReqRepClient(Segment segment, in ReqRepGeometry geometry, ShmByteQueue queue)
+        : base(segment, geometry, queue, queue.Participants) => _queue = queue;
+
+    /// <summary>Opens an existing channel (a server creates it).</summary>
+    /// <exception cref="FileNotFoundException">No channel of that name exists yet.</exception>
+    public static ShmReqRepClient OpenExisting(string name, SegmentOptions? options = null) =>
+        Create(Segment.Attach(name, Segment.AttachMode.OpenExisting, ShmReqRepLayoutRules.Instance, null, options));
+
+    /// <summary>Opens a channel from a descriptor the caller owns (an inherited memfd); dispose does not close it.</summary>
+    public static ShmReqRepClient OpenDescriptor(int descriptor, SegmentOptions? options = null) =>
+        Create(Segment.OpenDescriptor(descriptor, ShmReqRepLayoutRules.Instance, options));
+
+    private static ShmReqRepClient Create(Segment segment)
+    {
+        ShmByteQueue? queue = null;
+        try
+        {
+            ReqRepGeometry geometry = ShmReqRepLayoutRules.Instance.Unpack(segment.Geometry);
+            queue = ShmByteQueue.OverPartOf(segment, geometry.Queue);
+            return new ShmReqRepClient(segment, geometry, queue);
+        }
+        catch
+        {
+            if (queue is not null)
+                queue.Dispose();
+            else
+                segment.Dispose();
+            throw;
+        }
+    }
+
+    private protected override ResponseReader<byte[]> Reader => s_reader;
+
+    private protected override long QueuedRequests => _queue.GetStats().Count;
+
+    /// <summary>The longest request payload the queue accepts (its arena, less the 8-byte id each request carries).</summary>
+    public int MaxRequestBytes => _queue.MaxMessageLength - IdBytes;
+
+    /// <summary>Sends a request without waiting: takes a response slot and queues the request.</summary>
+    /// <returns><see cref="ShmSendResult.Sent"/> with the id to read the response by; or why not (no slot is kept then).</returns>
+    /// <exception cref="ArgumentException">The request is longer than <see cref="MaxRequestBytes"/>.</exception>
+    public ShmSendResult TrySend(ReadOnlySpan<byte> request, out RequestId id)
+    {
+        ThrowIfDisposed();
+        ThrowIfTooLong(request.Length);
+        if (!TryAcquireSlot(out id))
+            return ShmSendResult.NoFreeSlot;
+        FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
+        Span<byte> header = stackalloc byte[IdBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, id.Value);
+        if (!_queue.TryEnqueue(header, request))
+        {
+            ReleaseUnsent(id);
+            id = default;
+            return ShmSendResult.QueueFull;
+        }
+        FaultPoint.Hit(FaultPoints.ReqRepClientSent);
+        return ShmSendResult.Sent;
+    }
+
+    /// <summary>Sends a request, waiting up to <paramref name="timeout"/> for a free slot and then for queue room.</summary>
+    /// <returns>The id to read the response by (<see cref="ShmReqRepClientBase{TResponse}.Get"/>).</returns>
+    /// <exception cref="TimeoutException">No slot, or no queue room, within the timeout (the message says which; no slot is kept).</exception>
+    public RequestId Send(ReadOnlySpan<byte> request, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        SendBy(request, DeadlineOf(timeout), timeout, cancellationToken);
+
+    /// <summary>
+    /// Sends a request and waits for its response, with one deadline covering the send and the wait. At timeout the
+    /// request is abandoned (its slot freed; a late reply is rejected).
+    /// </summary>
+    /// <exception cref="TimeoutException">No slot, no queue room or no response within the timeout.</exception>
+    /// <exception cref="ShmServerUnavailableException">The server that took it died, or every server is gone (found within 100 ms).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (the request is abandoned).</exception>
+    public byte[] Request(ReadOnlySpan<byte> request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        long deadline = DeadlineOf(timeout);
+        RequestId id = SendBy(request, deadline, timeout, cancellationToken);
+        return Await(id, deadline, timeout, abandon: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a request and awaits its response without holding a thread: waiting for a slot, for queue room and
+    /// for the reply are all served by one waiter per client. Cancelling abandons the request.
+    /// </summary>
+    /// <exception cref="ShmServerUnavailableException">The server that took it died, or every server is gone.</exception>
+    public ValueTask<byte[]> RequestAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken = default)
+    {
+        ThrowIfTooLong(request.Length);
+        return RequestAsyncCore((out RequestId id) => TrySend(request.Span, out id), cancellationToken);
+    }
+
+    private RequestId SendBy(ReadOnlySpan<byte> request, long deadline, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        ThrowIfTooLong(request.Length);
+        if (!AcquireSlot(deadline, cancellationToken, out RequestId id))
+            throw new TimeoutException($"ShmReqRep '{Name}' had no free response slot (all {ResponseSlots} in flight) within {timeout}.");
+        FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
+        Span<byte> header = stackalloc byte[IdBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, id.Value);
+        bool queued = false;
+        try
+        {
+            queued = _queue.TryEnqueue(header, request, Remaining(deadline), Spin, cancellationToken);
+        }
+        finally
+        {
+            if (!queued)
+                ReleaseUnsent(id);
+        }
+        if (!queued)
+            throw new TimeoutException($"ShmReqRep '{Name}' request queue stayed full ({RequestCapacity} requests) for {timeout}.");
+        FaultPoint.Hit(FaultPoints.ReqRepClientSent);
+        return id;
+    }
+
+    private void ThrowIfTooLong(int length)
+    {
+        if (length > MaxRequestBytes)
+            throw new ArgumentException($"The request is {length} bytes; ShmReqRep '{Name}' accepts at most {MaxRequestBytes} bytes (its arena, less the 8-byte id).", "request");
+    }
+}

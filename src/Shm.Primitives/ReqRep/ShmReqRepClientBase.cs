@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using Shm.Primitives.Participants;
+using Shm.Primitives.ReqRep;
+using Shm.Primitives.Segments;
+
+namespace Shm.Primitives;
+
+/// <summary>
+/// The client half of a request/response channel, for responses of type <typeparamref name="TResponse"/>: the
+/// split form (send, then <see cref="TryGet"/> / <see cref="Get"/> / <see cref="GetAsync"/> / <see cref="Cancel"/>)
+/// and the slot bookkeeping shared by <see cref="ShmReqRepClient"/> and <see cref="ShmReqRepClient{TReq, TResp}"/>.
+/// </summary>
+/// <remarks>
+/// Every request holds a response slot from its send until its response is read, it is cancelled, it times out
+/// inside <c>Request</c>, or its server is found dead; a client process that dies holding slots has them freed
+/// by the next client that needs one. Thread-safe: any thread may send and read; an id can be read once.
+/// </remarks>
+public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
+{
+    private static readonly long s_reapTicks = Stopwatch.Frequency / 200; // dead-client scans at most every 5 ms
+    private readonly int _client;
+    private readonly ReplyPump<TResponse> _pump;
+    private int _hint;
+    private long _nextReap;
+
+    private protected ShmReqRepClientBase(Segment segment, in ReqRepGeometry geometry, IDisposable queue, ParticipantTable participants)
+        : base(segment, geometry, queue, participants)
+    {
+        _client = Slots.Members.RegisterClient();
+        _pump = new ReplyPump<TResponse>(this, Slots, _client);
+        ReapDeadClients();
+    }
+
+    /// <summary>Requests of this instance holding a response slot (sent and not yet read, cancelled or failed).</summary>
+    public int Pending => Slots.CountHeldBy(_client);
+
+    /// <summary>Turns a response's bytes into <typeparamref name="TResponse"/>.</summary>
+    private protected abstract ResponseReader<TResponse> Reader { get; }
+
+    /// <summary>
+    /// Reads the response of <paramref name="id"/> if it has arrived, freeing its slot. Never waits.
+    /// </summary>
+    /// <returns>False while the request is still pending.</returns>
+    /// <exception cref="ShmStaleRequestException">The id was read, cancelled, abandoned or cleared already.</exception>
+    /// <exception cref="ShmServerUnavailableException">The server that took the request died or was disposed (the slot is freed).</exception>
+    public bool TryGet(RequestId id, out TResponse response)
+    {
+        ThrowIfDisposed();
+        Slots.Validate(id);
+        return TryFinish(id, out response);
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the response of <paramref name="id"/>, reads it and frees its slot.
+    /// At timeout the request stays pending (read it later or <see cref="Cancel"/> it).
+    /// </summary>
+    /// <exception cref="TimeoutException">No response within the timeout.</exception>
+    /// <exception cref="ShmStaleRequestException">The id was read, cancelled, abandoned or cleared already.</exception>
+    /// <exception cref="ShmServerUnavailableException">The server that took it died, or every server is gone (found within 100 ms).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (the request stays pending).</exception>
+    public TResponse Get(RequestId id, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        Slots.Validate(id);
+        return Await(id, DeadlineOf(timeout), timeout, abandon: false, cancellationToken);
+    }
+
+    /// <summary>Waits asynchronously (no thread held) for the response of <paramref name="id"/>; cancelling the token ends the wait, not the request.</summary>
+    /// <exception cref="ShmStaleRequestException">The id was read, cancelled, abandoned or cleared already.</exception>
+    /// <exception cref="ShmServerUnavailableException">The server that took it died, or every server is gone.</exception>
+    public ValueTask<TResponse> GetAsync(RequestId id, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        Slots.Validate(id);
+        if (cancellationToken.IsCancellationRequested)
+            return ValueTask.FromCanceled<TResponse>(cancellationToken);
+        if (TryFinish(id, out TResponse response))
+            return new ValueTask<TResponse>(response);
+        var operation = new PendingReply<TResponse>(this, null, abandonOnCancel: false, cancellationToken) { Id = id };
+        _pump.Add(operation);
+        return operation.Task;
+    }
+
+    /// <summary>
+    /// Gives up on a request: its slot is freed (a server still writing the reply frees it when done) and a later
+    /// reply to it is rejected. A no-op when the response has already arrived: <see cref="Get"/> still returns it.
+    /// </summary>
+    /// <returns>True if the request was cancelled; false if its response had arrived or the id is stale.</returns>
+    public bool Cancel(RequestId id)
+    {
+        ThrowIfDisposed();
+        Slots.Validate(id);
+        return CountCancel(Slots.Release(id, evenIfReady: false));
+    }
+
+    /// <summary>Takes a slot now; if none is free, frees dead clients' slots (rate-limited) and tries once more.</summary>
+    private protected bool TryAcquireSlot(out RequestId id)
+    {
+        if (Slots.TryAcquire(_client, ref _hint, out id))
+            return true;
+        ReapDeadClients();
+        return Slots.TryAcquire(_client, ref _hint, out id);
+    }
+
+    /// <summary>Waits for a slot until <paramref name="deadline"/>.</summary>
+    private protected bool AcquireSlot(long deadline, CancellationToken cancellationToken, out RequestId id) =>
+        Slots.TryAcquire(_client, ref _hint, out id) || Slots.WaitForSlot(_client, ref _hint, deadline, ReapDeadClients, cancellationToken, out id);
+
+    /// <summary>Frees the slot of a request that never made it into the queue.</summary>
+    private protected void ReleaseUnsent(RequestId id) => Slots.Release(id, evenIfReady: true);
+
+    /// <summary>Waits for the reply until the deadline; with <paramref name="abandon"/> (Request) a timeout or cancel frees the slot.</summary>
+    private protected TResponse Await(RequestId id, long deadline, TimeSpan timeout, bool abandon, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReplyState state;
+            string? loss;
+            try
+            {
+                state = Slots.WaitForReply(id, deadline, Spin, ExamineQueue, cancellationToken, out loss);
+            }
+            catch (OperationCanceledException) when (abandon)
+            {
+                CountCancel(Slots.Release(id, evenIfReady: true));
+                throw;
+            }
+            switch (state)
+            {
+                case ReplyState.TimedOut:
+                    if (abandon)
+                        Slots.Release(id, evenIfReady: true);
+                    Count(ReqRepCounter.Timeouts);
+                    throw new TimeoutException($"No response to request {id} on ShmReqRep '{Name}' within {timeout}.");
+                case ReplyState.ServerLost:
+                    Slots.Release(id, evenIfReady: true);
+                    throw new ShmServerUnavailableException(loss!);
+                default:
+                    if (TryFinish(id, out TResponse response))
+                        return response;
+                    break; // not ready after all (cannot happen for a pending request's own slot): wait again
+            }
+        }
+    }
+
+    /// <summary>Request's async form: send (waiting without a thread for a slot or queue room), then await the reply.</summary>
+    private protected ValueTask<TResponse> RequestAsyncCore(RequestSender trySend, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        if (cancellationToken.IsCancellationRequested)
+            return ValueTask.FromCanceled<TResponse>(cancellationToken);
+        var operation = new PendingReply<TResponse>(this, trySend, abandonOnCancel: true, cancellationToken);
+        if (trySend(out RequestId id) == ShmSendResult.Sent)
+            operation.Id = id;
+        _pump.Add(operation);
+        return operation.Task;
+    }
+
+    /// <summary>Reads a ready response (true), or returns false while pending; throws for stale and failed requests.</summary>
+    private bool TryFinish(RequestId id, out TResponse response)
+    {
+        switch (Slots.TryTake(id, Reader, out response))
+        {
+            case ReplyState.Ready:
+                return true;
+            case ReplyState.Pending:
+                return false;
+            case ReplyState.Failed:
+                Slots.Release(id, evenIfReady: true);
+                throw new ShmServerUnavailableException($"The server that took request {id} of ShmReqRep '{Name}' died or was disposed before replying.");
+            default:
+                throw new ShmStaleRequestException($"Request {id} of ShmReqRep '{Name}' is stale: it was already read, cancelled, abandoned or cleared.");
+        }
+    }
+
+    /// <summary>The pump's check of one pending request: answered, failed, stale, or (every 20 ms) its server lost.</summary>
+    internal bool TryFinishAsync(RequestId id, bool checkLiveness, out TResponse response)
+    {
+        if (TryFinish(id, out response))
+            return true;
+        if (checkLiveness && Slots.FindServerLoss(id) is { } loss)
+        {
+            Slots.Release(id, evenIfReady: true);
+            throw new ShmServerUnavailableException(loss);
+        }
+        return false;
+    }
+
+    internal bool CountCancel(CancelOutcome outcome)
+    {
+        if (outcome != CancelOutcome.Released)
+            return false;
+        Count(ReqRepCounter.Cancels);
+        return true;
+    }
+
+    /// <summary>Lets the request queue resolve what dead servers left in it (typed channel: a request taken and never marked).</summary>
+    internal virtual void ExamineQueue()
+    {
+    }
+
+    /// <summary>Frees the slots of dead clients (rate-limited: at most every 5 ms per instance).</summary>
+    internal void ReapDeadClients()
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (now < Volatile.Read(ref _nextReap))
+            return;
+        Volatile.Write(ref _nextReap, now + s_reapTicks);
+        int reaped = Slots.Members.ReapDeadClients(Slots.ReleaseClient);
+        if (reaped > 0)
+            Count(ReqRepCounter.Recoveries, reaped);
+    }
+
+    private protected override void Unregister()
+    {
+        Slots.ReleaseClient(_client);
+        Slots.Members.UnregisterClient(_client);
+    }
+}

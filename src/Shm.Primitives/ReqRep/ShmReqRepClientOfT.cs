@@ -1,0 +1,107 @@
+using System.Runtime.InteropServices;
+using Shm.Primitives.Diagnostics;
+using Shm.Primitives.ReqRep;
+using Shm.Primitives.Segments;
+
+namespace Shm.Primitives;
+
+/// <summary>
+/// The client of a typed shared-memory request/response channel (see <see cref="ShmReqRepServer{TReq, TResp}"/>):
+/// requests go into a lock-free queue, responses come back in response slots.
+/// </summary>
+/// <example>
+/// <code>
+/// using var client = ShmReqRepClient&lt;long, long&gt;.OpenExisting("square");
+/// long nine = client.Request(3, TimeSpan.FromSeconds(1));
+/// </code>
+/// </example>
+public sealed class ShmReqRepClient<TReq, TResp> : ShmReqRepClientBase<TResp>
+    where TReq : unmanaged
+    where TResp : unmanaged
+{
+    private static readonly ResponseReader<TResp> s_reader = static response => MemoryMarshal.Read<TResp>(response);
+    private readonly ShmQueue<RequestCell<TReq, TResp>> _queue;
+
+    private ShmReqRepClient(Segment segment, in ReqRepGeometry geometry, ShmQueue<RequestCell<TReq, TResp>> queue)
+        : base(segment, geometry, queue, queue.Participants)
+    {
+        _queue = queue;
+        queue.LostToDeadConsumer = cell => Slots.FailRequest(cell.Id);
+    }
+
+    /// <summary>Opens an existing channel (a server creates it).</summary>
+    public static ShmReqRepClient<TReq, TResp> OpenExisting(string name, SegmentOptions? options = null) =>
+        Create(Segment.Attach(name, Segment.AttachMode.OpenExisting, ShmReqRepLayoutRules<TReq, TResp>.Instance, null, options));
+
+    /// <summary>Opens a channel from a descriptor the caller owns (an inherited memfd); dispose does not close it.</summary>
+    public static ShmReqRepClient<TReq, TResp> OpenDescriptor(int descriptor, SegmentOptions? options = null) =>
+        Create(Segment.OpenDescriptor(descriptor, ShmReqRepLayoutRules<TReq, TResp>.Instance, options));
+
+    private static ShmReqRepClient<TReq, TResp> Create(Segment segment) =>
+        TypedChannel<TReq, TResp>.Create(segment, static (s, g, q) => new ShmReqRepClient<TReq, TResp>(s, g, q));
+
+    private protected override ResponseReader<TResp> Reader => s_reader;
+
+    private protected override long QueuedRequests => _queue.Count;
+
+    /// <summary>Sends a request without waiting: takes a response slot and queues the request.</summary>
+    /// <returns><see cref="ShmSendResult.Sent"/> with the id to read the response by; or why not (no slot is kept then).</returns>
+    public ShmSendResult TrySend(TReq request, out RequestId id)
+    {
+        ThrowIfDisposed();
+        if (!TryAcquireSlot(out id))
+            return ShmSendResult.NoFreeSlot;
+        FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
+        if (!_queue.TryEnqueue(new RequestCell<TReq, TResp> { Id = id.Value, Value = request }))
+        {
+            ReleaseUnsent(id);
+            id = default;
+            return ShmSendResult.QueueFull;
+        }
+        FaultPoint.Hit(FaultPoints.ReqRepClientSent);
+        return ShmSendResult.Sent;
+    }
+
+    /// <summary>Sends a request, waiting up to <paramref name="timeout"/> for a free slot and then for queue room.</summary>
+    /// <exception cref="TimeoutException">No slot, or no queue room, within the timeout (the message says which; no slot is kept).</exception>
+    public RequestId Send(TReq request, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        SendBy(request, DeadlineOf(timeout), timeout, cancellationToken);
+
+    /// <summary>Sends a request and waits for its response, one deadline covering both; at timeout the request is abandoned.</summary>
+    /// <exception cref="TimeoutException">No slot, no queue room or no response within the timeout.</exception>
+    /// <exception cref="ShmServerUnavailableException">The server that took it died, or every server is gone (found within 100 ms).</exception>
+    public TResp Request(TReq request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        long deadline = DeadlineOf(timeout);
+        RequestId id = SendBy(request, deadline, timeout, cancellationToken);
+        return Await(id, deadline, timeout, abandon: true, cancellationToken);
+    }
+
+    /// <summary>Sends a request and awaits its response without holding a thread; cancelling abandons the request.</summary>
+    public ValueTask<TResp> RequestAsync(TReq request, CancellationToken cancellationToken = default) =>
+        RequestAsyncCore((out RequestId id) => TrySend(request, out id), cancellationToken);
+
+    internal override void ExamineQueue() => _queue.ResolveDeadClaims();
+
+    private RequestId SendBy(TReq request, long deadline, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        if (!AcquireSlot(deadline, cancellationToken, out RequestId id))
+            throw new TimeoutException($"ShmReqRep '{Name}' had no free response slot (all {ResponseSlots} in flight) within {timeout}.");
+        FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
+        bool queued = false;
+        try
+        {
+            queued = _queue.TryEnqueue(new RequestCell<TReq, TResp> { Id = id.Value, Value = request }, Remaining(deadline), cancellationToken);
+        }
+        finally
+        {
+            if (!queued)
+                ReleaseUnsent(id);
+        }
+        if (!queued)
+            throw new TimeoutException($"ShmReqRep '{Name}' request queue stayed full ({RequestCapacity} requests) for {timeout}.");
+        FaultPoint.Hit(FaultPoints.ReqRepClientSent);
+        return id;
+    }
+}

@@ -1,0 +1,190 @@
+using Shm.Primitives.ByteQueue;
+using Shm.Primitives.Participants;
+using Shm.Primitives.Queue;
+using Shm.Primitives.Segments;
+
+namespace Shm.Primitives.ReqRep;
+
+// ShmReqRep segment, layout version 1, little-endian. The request queue's own layout comes first, unchanged:
+// ShmByteQueueLayout for ShmReqRepServer/ShmReqRepClient (requests are [RequestId 8][payload]),
+// ShmQueueLayout of RequestCell<TReq,TResp> for the typed channel. The response region starts at the first
+// pair boundary after it (offset Q):
+//
+//  Header (shared with the queue): Kind = ReqRep, Capacity = request capacity,
+//    Parameter1 = participant records | response slots << 16
+//    Parameter2 = arena bytes (0 for typed) | response bytes per slot << 36
+//
+//  offset              size        field               written by            meaning
+//  Q + 0                  4        SlotFreedSequence   freers (atomic)       futex word senders sleep on while no slot is free
+//  Q + 4                  4        SlotWaiters         senders (atomic)      senders registered to sleep on it
+//  Q + 8                  8        ServerDeaths        reapers (atomic)      dead server records freed so far
+//  Q + 16                 4        LastServerExit      servers, reapers      0: the last server left cleanly (or none came),
+//                                                                            1: it died (waiting clients fail at once)
+//  Q + 128          64 × 64        Servers             see below             registered server instances
+//  Q + 4224        256 × 64        Clients             see below             registered client instances
+//  Q + 20608   S × SlotStride      Slots               see ResponseSlotTable SlotStride = 64 + response bytes rounded to 64
+//
+//  Server record:  Owner (8): 0 free, else (startTime << 22 | pid) of the process; claimed by CAS.
+//  Client record:  Owner (8) | DoorbellSequence (4, futex word the client's async waiter sleeps on)
+//                  | DoorbellWaiters (4, non-zero while that waiter may sleep)
+internal static class ShmReqRepLayout
+{
+    public const uint Version = 1;
+
+    public const int SlotFreedSequenceOffset = 0;
+    public const int SlotWaitersOffset = 4;
+    public const int ServerDeathsOffset = 8;
+    public const int LastServerExitOffset = 16;
+    public const int ServersOffset = CacheLine.PairSize;
+    public const int RecordSize = CacheLine.Size;
+    public const int ServerRecordCount = 64;
+    public const int ClientRecordCount = 256;
+    public const int ClientsOffset = ServersOffset + ServerRecordCount * RecordSize;
+    public const int SlotsOffset = ClientsOffset + ClientRecordCount * RecordSize;
+
+    public const int OwnerOffset = 0;
+    public const int DoorbellSequenceOffset = 8;
+    public const int DoorbellWaitersOffset = 12;
+
+    public const int SlotHeaderSize = CacheLine.Size;
+    public const int MaxResponseSlots = 32768;
+    public const int MaxResponseBytes = 16 << 20;
+    public const long MaxSlotRegionBytes = 1L << 32;
+
+    private const int SlotsShift = 16;
+    private const int ResponseBytesShift = 36;
+    private const long ArenaMask = (1L << ResponseBytesShift) - 1;
+
+    public static long SlotStride(long responseBytes) => SlotHeaderSize + ((responseBytes + CacheLine.Size - 1) & ~(long)(CacheLine.Size - 1));
+
+    public static long RegionOffset(long queueTotalSize) => CacheLine.RoundUpToPair(queueTotalSize);
+
+    /// <summary>Bytes of the response region, or -1 when the slot geometry is impossible.</summary>
+    public static long RegionSize(long slots, long responseBytes)
+    {
+        if (slots < 1 || slots > MaxResponseSlots || responseBytes < 0 || responseBytes > MaxResponseBytes)
+            return -1;
+        long slotBytes = slots * SlotStride(responseBytes);
+        return slotBytes > MaxSlotRegionBytes ? -1 : SlotsOffset + slotBytes;
+    }
+
+    /// <summary>Checks user-given slot geometry, naming the argument and the limit.</summary>
+    public static void ValidateSlots(int responseSlots, int responseBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(responseSlots, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(responseSlots, MaxResponseSlots);
+        ArgumentOutOfRangeException.ThrowIfNegative(responseBytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(responseBytes, MaxResponseBytes);
+        long total = responseSlots * SlotStride(responseBytes);
+        if (total > MaxSlotRegionBytes)
+            throw new ArgumentOutOfRangeException(nameof(responseSlots), responseSlots,
+                $"{responseSlots} response slots of {responseBytes} bytes need {total} bytes; at most {MaxSlotRegionBytes} bytes of slots are allowed.");
+    }
+
+    public static long PackParameter1(long participants, long slots) => participants | (slots << SlotsShift);
+
+    public static long PackParameter2(long arenaBytes, long responseBytes) => arenaBytes | (responseBytes << ResponseBytesShift);
+
+    public static (long Participants, long Slots) UnpackParameter1(long value) => (value & 0xFFFF, value >> SlotsShift);
+
+    public static (long ArenaBytes, long ResponseBytes) UnpackParameter2(long value) => (value & ArenaMask, value >> ResponseBytesShift);
+}
+
+/// <summary>The request queue's and the response region's geometry, as unpacked from a ReqRep header.</summary>
+internal readonly record struct ReqRepGeometry(SegmentGeometry Queue, long RegionOffset, int Slots, int ResponseBytes);
+
+/// <summary>
+/// Rules for a ReqRep segment: the request queue's rules (<see cref="QueueRules"/>) over the first part, a
+/// response region after it.
+/// </summary>
+internal abstract unsafe class ReqRepLayoutRules : SegmentLayoutRules
+{
+    public sealed override SegmentKind Kind => SegmentKind.ReqRep;
+
+    public sealed override uint Version => ShmReqRepLayout.Version;
+
+    protected abstract SegmentLayoutRules QueueRules { get; }
+
+    /// <summary>The queue part's geometry as the queue's own rules would write it.</summary>
+    protected abstract SegmentGeometry QueueGeometry(long capacity, long participants, long arenaBytes);
+
+    public ReqRepGeometry Unpack(in SegmentGeometry geometry)
+    {
+        (long participants, long slots) = ShmReqRepLayout.UnpackParameter1(geometry.Parameter1);
+        (long arena, long responseBytes) = ShmReqRepLayout.UnpackParameter2(geometry.Parameter2);
+        SegmentGeometry queue = QueueGeometry(geometry.Capacity, participants, arena);
+        return new ReqRepGeometry(queue, ShmReqRepLayout.RegionOffset(queue.TotalSize), (int)slots, (int)responseBytes);
+    }
+
+    public override long ComputeTotalSize(long capacity, long parameter1, long parameter2)
+    {
+        if (parameter1 < 0 || parameter2 < 0)
+            return -1;
+        (long participants, long slots) = ShmReqRepLayout.UnpackParameter1(parameter1);
+        (long arena, long responseBytes) = ShmReqRepLayout.UnpackParameter2(parameter2);
+        long queue = QueueRules.ComputeTotalSize(capacity, participants, arena);
+        long region = ShmReqRepLayout.RegionSize(slots, responseBytes);
+        return queue < 0 || region < 0 ? -1 : ShmReqRepLayout.RegionOffset(queue) + region;
+    }
+
+    public override string DescribeValidGeometry() =>
+        $"{QueueRules.DescribeValidGeometry()}, 1..{ShmReqRepLayout.MaxResponseSlots} response slots of 0..{ShmReqRepLayout.MaxResponseBytes} bytes";
+
+    public SegmentGeometry Geometry(long capacity, long arenaBytes, long slots, long responseBytes)
+    {
+        long participants = ParticipantRecordLayout.DefaultRecordCount;
+        long p1 = ShmReqRepLayout.PackParameter1(participants, slots);
+        long p2 = ShmReqRepLayout.PackParameter2(arenaBytes, responseBytes);
+        return new SegmentGeometry(Kind, Version, Element, capacity, p1, p2, ComputeTotalSize(capacity, p1, p2));
+    }
+
+    public override void Initialize(byte* segmentBase, in SegmentGeometry geometry)
+    {
+        // The response region starts zeroed: every slot FREE at generation 0, every record free.
+        QueueRules.Initialize(segmentBase, Unpack(geometry).Queue);
+    }
+}
+
+/// <summary>Rules of the byte channel (<see cref="ShmReqRepServer"/>, <see cref="ShmReqRepClient"/>).</summary>
+internal sealed class ShmReqRepLayoutRules : ReqRepLayoutRules
+{
+    public static readonly ShmReqRepLayoutRules Instance = new();
+
+    public override ElementType Element => ElementType.None;
+
+    public override string DisplayName => "ShmReqRep";
+
+    protected override SegmentLayoutRules QueueRules => ShmByteQueueLayoutRules.Instance;
+
+    protected override SegmentGeometry QueueGeometry(long capacity, long participants, long arenaBytes) =>
+        new(SegmentKind.ByteQueue, ShmByteQueueLayout.Version, ElementType.None, capacity, participants, arenaBytes,
+            ShmByteQueueLayout.TotalSize(capacity, participants, arenaBytes));
+}
+
+/// <summary>Rules of the typed channel; the element type names both TReq and TResp, so a mismatch of either is refused.</summary>
+internal sealed class ShmReqRepLayoutRules<TReq, TResp> : ReqRepLayoutRules
+    where TReq : unmanaged
+    where TResp : unmanaged
+{
+    public static readonly ShmReqRepLayoutRules<TReq, TResp> Instance = new();
+
+    public override ElementType Element { get; } = ElementType.Of<RequestCell<TReq, TResp>>();
+
+    public override string DisplayName => $"ShmReqRep<{typeof(TReq).Name},{typeof(TResp).Name}>";
+
+    protected override SegmentLayoutRules QueueRules => ShmQueueLayoutRules<RequestCell<TReq, TResp>>.Instance;
+
+    protected override SegmentGeometry QueueGeometry(long capacity, long participants, long arenaBytes) =>
+        new(SegmentKind.Queue, ShmQueueLayout.Version, Element, capacity, participants, arenaBytes,
+            ShmQueueLayout.TotalSize(capacity, participants, Element.Size));
+}
+
+/// <summary>One request of the typed channel as it sits in the queue: its id and its value.</summary>
+/// <remarks>TResp is a phantom parameter: it makes the element type (and so the header's type tag) name both types.</remarks>
+internal struct RequestCell<TReq, TResp>
+    where TReq : unmanaged
+    where TResp : unmanaged
+{
+    public ulong Id;
+    public TReq Value;
+}

@@ -1,0 +1,28 @@
+using System.Buffers.Binary;
+
+namespace Shm.TestWorker;
+
+/// <summary>The request/response pair the ReqRep tests and workers agree on: a request names its client and sequence; the answer is derived from it.</summary>
+public static class ReqRepEcho
+{
+    public static byte[] Request(int client, int sequence)
+    {
+        byte[] request = new byte[12];
+        BinaryPrimitives.WriteInt32LittleEndian(request, client);
+        BinaryPrimitives.WriteInt32LittleEndian(request.AsSpan(4), sequence);
+        BinaryPrimitives.WriteInt32LittleEndian(request.AsSpan(8), client ^ sequence ^ 0x5EED);
+        return request;
+    }
+
+    /// <summary>The server's answer: the request reversed, then its length (so an answer to another request never matches).</summary>
+    public static byte[] Answer(ReadOnlySpan<byte> request)
+    {
+        byte[] answer = new byte[request.Length + 4];
+        request.CopyTo(answer);
+        answer.AsSpan(0, request.Length).Reverse();
+        BinaryPrimitives.WriteInt32LittleEndian(answer.AsSpan(request.Length), request.Length);
+        return answer;
+    }
+
+    public static bool Matches(ReadOnlySpan<byte> request, ReadOnlySpan<byte> answer) => answer.SequenceEqual(Answer(request));
+}
