@@ -19,6 +19,7 @@ using Shm.TestWorker;
 //   rr-server NAME                              ShmReqRepServer: answer each request with ReqRepEcho.Answer until killed
 //   rr-client NAME CLIENT COUNT CANCEL_EVERY     ShmReqRepClient: COUNT requests (CLIENT, i); every CANCEL_EVERY-th is sent
 //                                               and cancelled; prints "done WRONG" (responses not matching their request)
+//   rrt-server NAME                             ShmReqRepServer<long,long>: answer each request with its square until killed
 //   rr-hold NAME                                ShmReqRepClient: take every response slot, print "held N", wait to be killed
 // Prints "ready" once the queue is open, and "done" (or a result) at the end. SHM_FAULT arms fault points.
 static long L(string s) => long.Parse(s, CultureInfo.InvariantCulture);
@@ -258,6 +259,16 @@ switch (args[0])
         {
             ShmRequest request = server.Receive(Timeout.InfiniteTimeSpan);
             server.Reply(request.Id, ReqRepEcho.Answer(request.Payload.Span));
+        }
+    }
+    case "rrt-server":
+    {
+        using var server = ShmReqRepServer<long, long>.OpenExisting(args[1]);
+        Console.WriteLine("ready");
+        while (true)
+        {
+            ShmRequest<long> request = server.Receive(Timeout.InfiniteTimeSpan);
+            server.Reply(request.Id, request.Value * request.Value);
         }
     }
     case "rr-client":

@@ -180,9 +180,10 @@ internal sealed unsafe class ResponseSlotTable
             SlotState state = StateOf(c);
             if (state == SlotState.Ready && !evenIfReady)
                 return CancelOutcome.ReplyArrived;
-            if ((c & CancelledBit) != 0)
+            if ((c & CancelledBit) != 0 && Members.IsServerAlive(ServerOf(c)))
                 return CancelOutcome.Stale; // already given up; the writing server frees it
-            bool writing = state == SlotState.Writing;
+            // A live writer frees the slot when done; a dead one never will, so its slot is freed here.
+            bool writing = state == SlotState.Writing && Members.IsServerAlive(ServerOf(c));
             ulong next = writing ? c | CancelledBit : c & GenerationMask;
             if (Interlocked.CompareExchange(ref control, next, c) != c)
                 continue;
