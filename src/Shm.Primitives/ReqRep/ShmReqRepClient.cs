@@ -34,24 +34,8 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
     public static ShmReqRepClient OpenDescriptor(int descriptor, SegmentOptions? options = null) =>
         Create(Segment.OpenDescriptor(descriptor, ShmReqRepLayoutRules.Instance, options));
 
-    private static ShmReqRepClient Create(Segment segment)
-    {
-        ShmByteQueue? queue = null;
-        try
-        {
-            ReqRepGeometry geometry = ShmReqRepLayoutRules.Instance.Unpack(segment.Geometry);
-            queue = ShmByteQueue.OverPartOf(segment, geometry.Queue);
-            return new ShmReqRepClient(segment, geometry, queue);
-        }
-        catch
-        {
-            if (queue is not null)
-                queue.Dispose();
-            else
-                segment.Dispose();
-            throw;
-        }
-    }
+    private static ShmReqRepClient Create(Segment segment) =>
+        ReqRepGeometry.Attach(segment, ShmReqRepLayoutRules.Instance, null, static (s, g) => ShmByteQueue.OverPartOf(s, g), static (s, g, q) => new ShmReqRepClient(s, g, q));
 
     private protected override ResponseReader<byte[]> Reader => s_reader;
 

@@ -91,7 +91,35 @@ internal static class ShmReqRepLayout
 }
 
 /// <summary>The request queue's and the response region's geometry, as unpacked from a ReqRep header.</summary>
-internal readonly record struct ReqRepGeometry(SegmentGeometry Queue, long RegionOffset, int Slots, int ResponseBytes);
+internal readonly record struct ReqRepGeometry(SegmentGeometry Queue, long RegionOffset, int Slots, int ResponseBytes)
+{
+    /// <summary>
+    /// Builds an endpoint over an attached segment: unpacks the geometry, checks it (<paramref name="check"/>), opens
+    /// the request queue over the segment's first part, then the endpoint. On failure everything opened is disposed
+    /// (the queue owns the segment once it exists).
+    /// </summary>
+    public static TEndpoint Attach<TQueue, TEndpoint>(Segment segment, ReqRepLayoutRules rules, Action<ReqRepGeometry>? check,
+        Func<Segment, SegmentGeometry, TQueue> openQueue, Func<Segment, ReqRepGeometry, TQueue, TEndpoint> create)
+        where TQueue : class, IDisposable
+    {
+        TQueue? queue = null;
+        try
+        {
+            ReqRepGeometry geometry = rules.Unpack(segment.Geometry);
+            check?.Invoke(geometry);
+            queue = openQueue(segment, geometry.Queue);
+            return create(segment, geometry, queue);
+        }
+        catch
+        {
+            if (queue is not null)
+                queue.Dispose();
+            else
+                segment.Dispose();
+            throw;
+        }
+    }
+}
 
 /// <summary>
 /// Rules for a ReqRep segment: the request queue's rules (<see cref="QueueRules"/>) over the first part, a

@@ -76,24 +76,8 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
         return ShmReqRepLayoutRules.Instance.Geometry(rounded, (arenaBytes + 7) & ~7L, slots, responseBytes);
     }
 
-    private static ShmReqRepServer Create(Segment segment)
-    {
-        ShmByteQueue? queue = null;
-        try
-        {
-            ReqRepGeometry geometry = ShmReqRepLayoutRules.Instance.Unpack(segment.Geometry);
-            queue = ShmByteQueue.OverPartOf(segment, geometry.Queue);
-            return new ShmReqRepServer(segment, geometry, queue);
-        }
-        catch
-        {
-            if (queue is not null)
-                queue.Dispose();
-            else
-                segment.Dispose();
-            throw;
-        }
-    }
+    private static ShmReqRepServer Create(Segment segment) =>
+        ReqRepGeometry.Attach(segment, ShmReqRepLayoutRules.Instance, null, static (s, g) => ShmByteQueue.OverPartOf(s, g), static (s, g, q) => new ShmReqRepServer(s, g, q));
 
     private protected override long QueuedRequests => _queue.GetStats().Count;
 

@@ -175,24 +175,12 @@ internal static class TypedChannel<TReq, TResp>
 {
     public static readonly int ResponseBytes = System.Runtime.CompilerServices.Unsafe.SizeOf<TResp>();
 
-    public static TEndpoint Create<TEndpoint>(Segment segment, Func<Segment, ReqRepGeometry, ShmQueue<RequestCell<TReq, TResp>>, TEndpoint> create)
+    public static TEndpoint Create<TEndpoint>(Segment segment, Func<Segment, ReqRepGeometry, ShmQueue<RequestCell<TReq, TResp>>, TEndpoint> create) =>
+        ReqRepGeometry.Attach(segment, ShmReqRepLayoutRules<TReq, TResp>.Instance, CheckResponseSize, static (s, g) => ShmQueue<RequestCell<TReq, TResp>>.OverPartOf(s, g), create);
+
+    private static void CheckResponseSize(ReqRepGeometry geometry)
     {
-        ShmQueue<RequestCell<TReq, TResp>>? queue = null;
-        try
-        {
-            ReqRepGeometry geometry = ShmReqRepLayoutRules<TReq, TResp>.Instance.Unpack(segment.Geometry);
-            if (geometry.ResponseBytes != ResponseBytes)
-                throw new InvalidDataException($"ShmReqRep '{segment.Name}' holds {geometry.ResponseBytes}-byte responses; {typeof(TResp).Name} is {ResponseBytes} bytes.");
-            queue = ShmQueue<RequestCell<TReq, TResp>>.OverPartOf(segment, geometry.Queue);
-            return create(segment, geometry, queue);
-        }
-        catch
-        {
-            if (queue is not null)
-                queue.Dispose();
-            else
-                segment.Dispose();
-            throw;
-        }
+        if (geometry.ResponseBytes != ResponseBytes)
+            throw new InvalidDataException($"This ShmReqRep segment holds {geometry.ResponseBytes}-byte responses; {typeof(TResp).Name} is {ResponseBytes} bytes.");
     }
 }
