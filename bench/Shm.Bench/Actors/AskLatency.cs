@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Shm.Actors;
+using Shm.Bench.Harness;
 
 namespace Shm.Bench.Actors;
 
@@ -23,7 +24,7 @@ internal static class AskLatency
                 await echo.Ask<object>(s_request).ConfigureAwait(false);
                 samples[i] = Stopwatch.GetTimestamp() - start;
             }
-            return Percentiles(samples);
+            return Latency.Percentiles(samples);
         }).GetAwaiter().GetResult();
     }
 
@@ -46,18 +47,11 @@ internal static class AskLatency
                 await responses.Reader.ReadAsync().ConfigureAwait(false);
                 samples[i] = Stopwatch.GetTimestamp() - start;
             }
-            return Percentiles(samples);
+            return Latency.Percentiles(samples);
         }).GetAwaiter().GetResult();
         requests.Writer.Complete();
         server.GetAwaiter().GetResult();
         return result;
-    }
-
-    private static (double, double) Percentiles(long[] samples)
-    {
-        Array.Sort(samples);
-        double toMicros = 1_000_000.0 / Stopwatch.Frequency;
-        return (samples[samples.Length / 2] * toMicros, samples[(int)(samples.Length * 0.99)] * toMicros);
     }
 
     private sealed class Echo : ActorBase
