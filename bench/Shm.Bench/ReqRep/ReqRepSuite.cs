@@ -40,6 +40,10 @@ public sealed class ReqRepSuite : IBenchSuite, IBenchChildRoles
         yield return new BenchRow("reqrep.xproc.echo.rtt_p50_us", ours.P50, "us", PipeBaseline, pipe.P50, HigherIsBetter: false);
         yield return new BenchRow("reqrep.xproc.echo.rtt_p99_us", ours.P99, "us", PipeBaseline, pipe.P99, HigherIsBetter: false);
 
+        Echo typed = TypedEcho(context, plan);
+        yield return new BenchRow("reqrep.xproc.echo.typed", typed.Rate, "requests/s", PipeBaseline, pipe.Rate);
+        yield return new BenchRow("reqrep.xproc.echo.typed.rtt_p50_us", typed.P50, "us", PipeBaseline, pipe.P50, HigherIsBetter: false);
+
         Echo blocking = ShmEcho(context, plan, ShmWaitStrategy.Sleep, latency: false);
         yield return new BenchRow("reqrep.xproc.echo.blocking", blocking.Rate, "requests/s", PipeBaseline, pipe.Rate);
 
@@ -283,6 +287,63 @@ public sealed class ReqRepSuite : IBenchSuite, IBenchChildRoles
         return true;
     }
 
+    /// <summary>The 12-byte request of the typed echo (ShmReqRep&lt;Payload12, Payload12&gt;).</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 4)]
+    private struct Payload12
+    {
+        public long Sequence;
+        public int Check;
+    }
+
+    /// <summary>The typed channel (lock-free request queue), 12-byte values; a server child echoes, this process asks.</summary>
+    private static Echo TypedEcho(BenchContext context, Plan plan)
+    {
+        string name = context.SegmentPrefix + "rr-echo-typed";
+        Process? server = null;
+        try
+        {
+            server = ChildProcess.Start("reqrep-typed-server", name);
+            ExpectReady(server);
+            Echo result;
+            using (var client = ShmReqRepClient<Payload12, Payload12>.OpenExisting(name))
+            {
+                result = Drive(plan, sequence =>
+                {
+                    var request = new Payload12 { Sequence = sequence, Check = (int)sequence ^ 0x5EED };
+                    Payload12 response = client.Request(request, s_timeout);
+                    if (response.Sequence != request.Sequence || response.Check != request.Check)
+                        throw new InvalidOperationException("the typed echo did not return the request");
+                }, latency: true);
+                client.Request(new Payload12 { Sequence = -1 }, s_timeout); // stop
+            }
+            ChildProcess.ReadResult(server, s_childExit);
+            context.Log(string.Create(CultureInfo.InvariantCulture, $"  echo typed: {result.Rate:N0} requests/s, rtt p50 {result.P50:0.00} us, p99 {result.P99:0.00} us"));
+            return result;
+        }
+        finally
+        {
+            End(server);
+            ShmReqRepServer.Unlink(name);
+        }
+    }
+
+    private static int RunTypedServer(string name)
+    {
+        using var server = ShmReqRepServer<Payload12, Payload12>.CreateNew(name, RequestCapacity, ResponseSlots);
+        Console.WriteLine("ready");
+        long served = 0;
+        while (true)
+        {
+            ShmRequest<Payload12> request = server.Receive(s_serverIdleLimit);
+            server.Reply(request.Id, request.Value);
+            if (request.Value.Sequence < 0)
+                break;
+            served++;
+        }
+        Console.WriteLine(served.ToString(CultureInfo.InvariantCulture));
+        return 0;
+    }
+
     private static string StrategyTag(ShmWaitStrategy strategy) => strategy == ShmWaitStrategy.Sleep ? "sleep" : "spin";
 
     private static void ExpectReady(Process child)
@@ -301,11 +362,12 @@ public sealed class ReqRepSuite : IBenchSuite, IBenchChildRoles
         child.Dispose();
     }
 
-    public bool Handles(string role) => role is "reqrep-server" or "reqrep-client" or "reqrep-pipe-echo" or "reqrep-socket-echo";
+    public bool Handles(string role) => role is "reqrep-server" or "reqrep-typed-server" or "reqrep-client" or "reqrep-pipe-echo" or "reqrep-socket-echo";
 
     public int RunChild(string role, string[] args) => role switch
     {
         "reqrep-server" => RunServer(args[0], create: args[1] == "create", args[2] == "sleep" ? ShmWaitStrategy.Sleep : ShmWaitStrategy.SpinThenSleep),
+        "reqrep-typed-server" => RunTypedServer(args[0]),
         "reqrep-client" => RunClient(args[0], long.Parse(args[1], CultureInfo.InvariantCulture), long.Parse(args[2], CultureInfo.InvariantCulture)),
         "reqrep-pipe-echo" => RunPipeEcho(args[0], args[1]),
         _ => RunSocketEcho(tcp: args[0] == "tcp", args[1]),

@@ -15,6 +15,9 @@ public sealed unsafe partial class ShmByteQueue
 
     internal ParticipantTable Participants => _participants;
 
+    /// <summary>A racy lock-free look: false only if the queue seemed empty (see LooksEmpty).</summary>
+    internal bool MayHaveMessages => !LooksEmpty();
+
     internal SleepCoordinator Sleepers => _sleepers;
 
     /// <summary>

@@ -29,6 +29,7 @@ internal sealed unsafe class ReplyPump<TResponse>(ShmReqRepClientBase<TResponse>
 
     public void Add(PendingReply<TResponse> operation)
     {
+        operation.RegisterCancellation(); // first: a cancel from now on is seen by the next poll
         Activation? start = null;
         lock (_gate)
         {
@@ -41,7 +42,6 @@ internal sealed unsafe class ReplyPump<TResponse>(ShmReqRepClientBase<TResponse>
         }
         if (start is not null)
             FutexWaitService.Shared.Add(start);
-        operation.RegisterCancellation();
     }
 
     private bool Poll(out uint* word, out uint expected)

@@ -22,7 +22,7 @@ namespace Shm.Primitives.ReqRep;
 //                                                                            1: it died (waiting clients fail at once)
 //  Q + 128          64 × 64        Servers             see below             registered server instances
 //  Q + 4224        256 × 64        Clients             see below             registered client instances
-//  Q + 20608   S × SlotStride      Slots               see ResponseSlotTable SlotStride = 64 + response bytes rounded to 64
+//  Q + 20608   S × SlotStride      Slots               see ResponseSlotTable; SlotStride = 16 + response bytes, rounded up to 64
 //
 //  Server record:  Owner (8): 0 free, else (startTime << 22 | pid) of the process; claimed by CAS.
 //  Client record:  Owner (8) | DoorbellSequence (4, futex word the client's async waiter sleeps on)
@@ -46,7 +46,7 @@ internal static class ShmReqRepLayout
     public const int DoorbellSequenceOffset = 8;
     public const int DoorbellWaitersOffset = 12;
 
-    public const int SlotHeaderSize = CacheLine.Size;
+    public const int SlotDataOffset = 16;
     public const int MaxResponseSlots = 32768;
     public const int MaxResponseBytes = 16 << 20;
     public const long MaxSlotRegionBytes = 1L << 32;
@@ -55,7 +55,7 @@ internal static class ShmReqRepLayout
     private const int ResponseBytesShift = 36;
     private const long ArenaMask = (1L << ResponseBytesShift) - 1;
 
-    public static long SlotStride(long responseBytes) => SlotHeaderSize + ((responseBytes + CacheLine.Size - 1) & ~(long)(CacheLine.Size - 1));
+    public static long SlotStride(long responseBytes) => (SlotDataOffset + responseBytes + CacheLine.Size - 1) & ~(long)(CacheLine.Size - 1);
 
     public static long RegionOffset(long queueTotalSize) => CacheLine.RoundUpToPair(queueTotalSize);
 

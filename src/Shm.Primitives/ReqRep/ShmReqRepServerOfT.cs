@@ -110,6 +110,11 @@ public sealed class ShmReqRepServer<TReq, TResp> : ShmReqRepServerBase
         if (TryReceive(out request))
             return true;
         var attempt = new ReceiveAttempt(this);
+        if (Spin && timeout != TimeSpan.Zero && HotSpin.Until(ref attempt))
+        {
+            request = attempt.Request;
+            return true;
+        }
         bool received = _queue.WaitAsConsumer(ref attempt, timeout, Spin, cancellationToken);
         request = attempt.Request;
         return received;

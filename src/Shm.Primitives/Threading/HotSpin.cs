@@ -1,0 +1,26 @@
+namespace Shm.Primitives.Threading;
+
+/// <summary>
+/// The first phase of a latency-critical wait (a reply, the next request): probe at the finest grain, so the
+/// hand-off is seen within nanoseconds rather than after a back-off step. Every 128 probes the CPU is offered
+/// to others, so a peer scheduled on this same CPU still gets to run.
+/// </summary>
+internal static class HotSpin
+{
+    public const int Probes = 2048;
+
+    /// <summary>Probes until <paramref name="probe"/> succeeds (true) or the budget is spent (false).</summary>
+    public static bool Until<TProbe>(scoped ref TProbe probe) where TProbe : struct, IWaitAttempt, allows ref struct
+    {
+        for (int i = 1; i <= Probes; i++)
+        {
+            if (probe.TryOnce())
+                return true;
+            if ((i & 127) == 0)
+                Thread.Yield();
+            else
+                Thread.SpinWait(1);
+        }
+        return false;
+    }
+}
