@@ -72,16 +72,19 @@ public sealed class ReqRepProcessTests
     }
 
     [Fact]
-    public void A_client_killed_holding_every_slot_does_not_block_the_next_client()
+    public void A_client_killed_holding_every_slot_does_not_block_the_next_client_and_a_stopped_one_keeps_its_slots()
     {
         using var segment = new TestSegment("rr");
         using var server = ShmReqRepServer.CreateNew(segment.Name, 16, responseSlots: 4);
         using var holder = Worker.Start("rr-hold", segment.Name);
         Assert.Equal("held 4", holder.ReadLine());
+        using var client = ShmReqRepClient.OpenExisting(segment.Name);
+
+        Assert.Equal(0, Libc.Kill(holder.Pid, Libc.SIGSTOP)); // stopped is alive: its slots stay its own
+        Assert.Throws<TimeoutException>(() => client.Send("x"u8, TimeSpan.FromMilliseconds(200)));
         holder.Process.Kill();
         Assert.Equal(Worker.KilledExitCode, holder.WaitForExit());
 
-        using var client = ShmReqRepClient.OpenExisting(segment.Name);
         using var serving = new ServingThread(server);
         byte[] request = ReqRepEcho.Request(9, 1);
         Assert.True(ReqRepEcho.Matches(request, client.Request(request, Patience)));
@@ -99,12 +102,12 @@ public sealed class ReqRepProcessTests
         byte[] request = ReqRepEcho.Request(1, 1);
         Assert.True(ReqRepEcho.Matches(request, client.Request(request, Patience)));
 
-        Assert.Equal(0, Libc.Kill(server.Pid, 19)); // SIGSTOP: alive, just not answering
+        Assert.Equal(0, Libc.Kill(server.Pid, Libc.SIGSTOP)); // SIGSTOP: alive, just not answering
         Assert.Throws<TimeoutException>(() => client.Request(request, TimeSpan.FromMilliseconds(300)));
         Assert.Equal(0, Libc.Kill(server.Pid, Libc.SIGCONT));
         Assert.True(ReqRepEcho.Matches(request, client.Request(request, Patience)));
 
-        Assert.Equal(0, Libc.Kill(server.Pid, 19));
+        Assert.Equal(0, Libc.Kill(server.Pid, Libc.SIGSTOP));
         RequestId waiting = client.Send(request, Patience); // queued, never taken
         server.Process.Kill();
         Assert.Equal(Worker.KilledExitCode, server.WaitForExit());
