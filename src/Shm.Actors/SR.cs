@@ -57,5 +57,55 @@ internal static class SR
 
     public const string SynchronizationContext_Send = "Synchronous Send to an actor's context would deadlock the actor; use Post.";
 
+    public const string Serialization_UnknownSerializerId = "No serializer has identifier {0}; this system has {1}. Register the sender's serializer on this system too (ActorSystemSettings.WithSerializer), with the same identifier.";
+
+    public const string Serialization_UnknownManifestType = "Manifest '{0}' names no type that can be loaded in this process. Deploy the assembly that defines it here, or keep the message types the same in both processes.";
+
+    public const string Serialization_AmbiguousBinding = "Type {0} matches two equally specific serializer bindings: {1} -> {2} and {3} -> {4}. Bind {0} itself (or a base class of it) with ActorSystemSettings.WithSerializer to choose one.";
+
+    public const string Serialization_DuplicateBinding = "Type {0} is bound to two serializers, {1} and {2}; a type may be bound once. Remove one of the bindings from ActorSystemSettings.Serializers.";
+
+    public const string Serialization_DuplicateIdentifier = "Serializers {0} and {1} have the same identifier {2}; identifiers must be unique (100-102 are Shm's built-ins). Register a serializer once, with all its bound types, or give it another identifier.";
+
+    public const string Serialization_ReservedIdentifier = "Serializer {0} uses identifier {1}, but 0-{2} are reserved by Akka. Use a number above {2} that no other serializer uses (Shm's built-ins are 100-102).";
+
+    public const string Serialization_FactoryReturnedNull = "The serializer factory registered for [{0}] returned null; it must return a Serializer.";
+
+    public const string Serialization_NullBoundType = "A bound type is null; pass the message types the serializer handles, e.g. typeof(Order).";
+
+    public const string Serialization_OpenGenericBoundType = "Cannot bind the open generic type {0}; bind each closed type it is used with (e.g. List<Order>, not List<>).";
+
+    public const string Serialization_SerializeFailed = "Serializer {0} could not serialize a {1}: {2}";
+
+    public const string Serialization_DeserializeFailed = "Serializer {0} could not deserialize a payload of {2} bytes with manifest '{1}': {3}";
+
+    public const string Serialization_TruncatedPayload = "Payload of {0} is truncated: {1} at byte {2} needs {3} bytes, but {4} remain.";
+
+    public const string Serialization_CorruptPayload = "Payload of {0} is corrupt: {1} is {2}; expected {3}.";
+
+    public const string Serialization_InvalidUtf8 = "Payload of {0} is corrupt: its text is not valid UTF-8 ({1}).";
+
+    public const string Primitive_Unsupported = "The primitive serializer (id 100) does not handle {0}; it handles {1}. Let the type's binding pick the serializer (Serialization.FindSerializerFor).";
+
+    public const string Primitive_UnknownManifest = "The primitive serializer (id 100) has no manifest '{0}'; it knows {1}. Both processes must run compatible Shm versions.";
+
+    public const string Primitive_Length = "Primitive payload '{0}' must be {1} bytes; it is {2}.";
+
+    public const string Primitive_Corrupt = "Primitive payload '{0}' is corrupt: {1}.";
+
+    public const string Json_WriteFailed = "Cannot serialize {0} as JSON: {1} Use records or classes of public properties (refs typed as IActorRef), or bind {0} to a custom serializer with ActorSystemSettings.WithSerializer.";
+
+    public const string Json_ReadFailed = "Cannot deserialize {0} from JSON: {1} Records and immutable classes need one public constructor (or one marked [JsonConstructor]) whose parameters match the properties.";
+
+    public const string Json_Null = "The payload is JSON null, which is not a message.";
+
+    public const string Json_ActorRefNotString = "An actor ref must be a JSON string (its serialized path); found {0}.";
+
+    public const string Json_ActorRefWrongType = "Path '{0}' resolved to a {1}, which is not the declared {2}; declare refs as IActorRef.";
+
+    public const string ExceptionSerializer_Unsupported = "The exception serializer (id 102) handles exceptions, Status.Failure and Status.Success, not {0}.";
+
+    public const string ExceptionSerializer_UnknownManifest = "The exception serializer (id 102) has no manifest '{0}'; it knows 'F' (Status.Failure), 'S' (Status.Success) and 'E' (exception). Both processes must run compatible Shm versions.";
+
     public static string Format(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.Serialization;
+using Shm.Actors.Serialization;
 
 namespace Shm.Actors;
 
@@ -164,4 +166,121 @@ internal static class ThrowHelper
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Exception CreateSynchronousSend() => new NotSupportedException(SR.SynchronizationContext_Send);
+
+    [DoesNotReturn]
+    public static void ThrowUnknownSerializerId(int id, IEnumerable<Serializer> registered) => throw CreateUnknownSerializerId(id, registered);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateUnknownSerializerId(int id, IEnumerable<Serializer> registered) =>
+        new SerializationException(SR.Format(SR.Serialization_UnknownSerializerId, id, string.Join(", ", registered.OrderBy(s => s.Identifier))));
+
+    [DoesNotReturn]
+    public static void ThrowUnknownManifestType(string manifest) => throw CreateUnknownManifestType(manifest);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateUnknownManifestType(string manifest) => new SerializationException(SR.Format(SR.Serialization_UnknownManifestType, manifest));
+
+    [DoesNotReturn]
+    public static void ThrowAmbiguousSerializerBinding(Type type, Type first, Serializer firstSerializer, Type second, Serializer secondSerializer) =>
+        throw CreateAmbiguousSerializerBinding(type, first, firstSerializer, second, secondSerializer);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateAmbiguousSerializerBinding(Type type, Type first, Serializer firstSerializer, Type second, Serializer secondSerializer) =>
+        new SerializationException(SR.Format(SR.Serialization_AmbiguousBinding, type, first, firstSerializer, second, secondSerializer));
+
+    [DoesNotReturn]
+    public static void ThrowDuplicateSerializerBinding(Type type, Serializer first, Serializer second) => throw CreateDuplicateSerializerBinding(type, first, second);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateDuplicateSerializerBinding(Type type, Serializer first, Serializer second) =>
+        new ArgumentException(SR.Format(SR.Serialization_DuplicateBinding, type, first, second), "settings");
+
+    [DoesNotReturn]
+    public static void ThrowDuplicateSerializerIdentifier(Serializer first, Serializer second) => throw CreateDuplicateSerializerIdentifier(first, second);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateDuplicateSerializerIdentifier(Serializer first, Serializer second) =>
+        new ArgumentException(SR.Format(SR.Serialization_DuplicateIdentifier, first.GetType().Name, second.GetType().Name, second.Identifier), "settings");
+
+    [DoesNotReturn]
+    public static void ThrowReservedSerializerIdentifier(Serializer serializer, int maxReserved) => throw CreateReservedSerializerIdentifier(serializer, maxReserved);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateReservedSerializerIdentifier(Serializer serializer, int maxReserved) =>
+        new ArgumentException(SR.Format(SR.Serialization_ReservedIdentifier, serializer.GetType().Name, serializer.Identifier, maxReserved), "settings");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateSerializerFactoryReturnedNull(IEnumerable<Type> boundTypes) =>
+        new ArgumentException(SR.Format(SR.Serialization_FactoryReturnedNull, string.Join(", ", boundTypes)), "settings");
+
+    [DoesNotReturn]
+    public static void ThrowNullBoundType(string paramName) => throw new ArgumentException(SR.Serialization_NullBoundType, paramName);
+
+    [DoesNotReturn]
+    public static void ThrowOpenGenericBoundType(Type type, string paramName) => throw CreateOpenGenericBoundType(type, paramName);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateOpenGenericBoundType(Type type, string paramName) => new ArgumentException(SR.Format(SR.Serialization_OpenGenericBoundType, type), paramName);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateSerializeFailed(Serializer serializer, Type type, Exception inner) =>
+        new SerializationException(SR.Format(SR.Serialization_SerializeFailed, serializer, type, inner.Message), inner);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateDeserializeFailed(Serializer serializer, string manifest, int length, Exception inner) =>
+        new SerializationException(SR.Format(SR.Serialization_DeserializeFailed, serializer, manifest, length, inner.Message), inner);
+
+    [DoesNotReturn]
+    public static void ThrowTruncatedPayload(string what, string field, int position, int length, int remaining) =>
+        throw CreateTruncatedPayload(what, field, position, length, remaining);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateTruncatedPayload(string what, string field, int position, int length, int remaining) =>
+        new SerializationException(SR.Format(SR.Serialization_TruncatedPayload, what, field, position, length, remaining));
+
+    [DoesNotReturn]
+    public static void ThrowCorruptPayload(string what, string field, object value, string expected) => throw CreateCorruptPayload(what, field, value, expected);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateCorruptPayload(string what, string field, object value, string expected) =>
+        new SerializationException(SR.Format(SR.Serialization_CorruptPayload, what, field, value, expected));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateInvalidUtf8(string what, Exception inner) => new SerializationException(SR.Format(SR.Serialization_InvalidUtf8, what, inner.Message), inner);
+
+    [DoesNotReturn]
+    public static void ThrowPrimitiveUnsupported(Type type) => throw CreatePrimitiveUnsupported(type);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreatePrimitiveUnsupported(Type type) =>
+        new SerializationException(SR.Format(SR.Primitive_Unsupported, type, string.Join(", ", PrimitiveSerializer.Manifests.Keys.Select(t => t.Name))));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreatePrimitiveUnknownManifest(string manifest) =>
+        new SerializationException(SR.Format(SR.Primitive_UnknownManifest, manifest, string.Join(", ", PrimitiveSerializer.Manifests.Values)));
+
+    [DoesNotReturn]
+    public static void ThrowPrimitiveLength(string manifest, int expected, int actual) => throw CreatePrimitiveLength(manifest, expected, actual);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreatePrimitiveLength(string manifest, int expected, int actual) =>
+        new SerializationException(SR.Format(SR.Primitive_Length, manifest, expected, actual));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateCorruptPrimitive(string manifest, string reason, Exception? inner) =>
+        new SerializationException(SR.Format(SR.Primitive_Corrupt, manifest, reason), inner);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateJsonWriteFailed(Type type, Exception inner) => new SerializationException(SR.Format(SR.Json_WriteFailed, type, inner.Message), inner);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateJsonReadFailed(Type type, Exception inner) => new SerializationException(SR.Format(SR.Json_ReadFailed, type, inner.Message), inner);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateExceptionSerializerUnsupported(Type? type) =>
+        new SerializationException(SR.Format(SR.ExceptionSerializer_Unsupported, type?.ToString() ?? "null"));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception CreateExceptionSerializerUnknownManifest(string manifest) =>
+        new SerializationException(SR.Format(SR.ExceptionSerializer_UnknownManifest, manifest));
 }

@@ -18,7 +18,10 @@ public abstract class ActorSystem : IDisposable
     /// <summary>Creates and starts a system.</summary>
     /// <param name="name">The system's name: ASCII letters, digits and '-', starting with a letter or digit.</param>
     /// <param name="settings">Settings, or null for <see cref="ActorSystemSettings.Default"/>.</param>
-    /// <exception cref="ArgumentException">The name is not valid.</exception>
+    /// <exception cref="ArgumentException">
+    /// The name is not valid, or the serializer settings are not (a type bound twice, a serializer identifier used twice or
+    /// reserved; see <see cref="ActorSystemSettings.WithSerializer"/>).
+    /// </exception>
     public static ActorSystem Create(string name, ActorSystemSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -47,6 +50,12 @@ public abstract class ActorSystem : IDisposable
 
     /// <summary>Creates and resolves refs (the seam for transports).</summary>
     public abstract IActorRefProvider Provider { get; }
+
+    /// <summary>
+    /// The system's serializers (built with it from <see cref="ActorSystemSettings.Serializers"/> and the built-ins): what the
+    /// shared-memory transport uses to turn messages into bytes and back, and refs into paths and back.
+    /// </summary>
+    public abstract Serialization.Serialization Serialization { get; }
 
     /// <summary>Time since the system started.</summary>
     public abstract TimeSpan Uptime { get; }

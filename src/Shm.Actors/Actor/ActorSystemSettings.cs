@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shm.Actors.Dispatch;
 using Shm.Actors.Event;
+using Shm.Actors.Serialization;
 using LogLevel = Shm.Actors.Event.LogLevel;
 
 namespace Shm.Actors;
@@ -83,6 +84,37 @@ public sealed record ActorSystemSettings
 
     /// <summary>Extra dispatchers by id → throughput; <see cref="MessageDispatcher.DefaultDispatcherId"/> uses <see cref="DefaultThroughput"/>.</summary>
     public ImmutableDictionary<string, int> Dispatchers { get; init; } = ImmutableDictionary<string, int>.Empty;
+
+    /// <summary>
+    /// Custom serializers, built when the system starts, in order (Akka's <c>akka.actor.serializers</c>,
+    /// <c>serialization-bindings</c> and <c>serialization-identifiers</c>, typed). Add them with <see cref="WithSerializer"/>.
+    /// The built-ins (100 primitives, 101 JSON for <see cref="object"/>, 102 exceptions) are always there; see
+    /// <see cref="Serialization.Serialization"/> for how bindings are chosen.
+    /// </summary>
+    public ImmutableList<SerializerRegistration> Serializers { get; init; } = ImmutableList<SerializerRegistration>.Empty;
+
+    /// <summary>
+    /// A copy with a custom serializer bound to <paramref name="boundTypes"/> (each binding covers subclasses and
+    /// implementers; the most specific binding of a message's type wins). Binding a type a built-in binds (e.g.
+    /// <see cref="string"/>, or <see cref="object"/> for the default) takes it over. Checked when the system starts:
+    /// <see cref="ActorSystem.Create"/> throws <see cref="ArgumentException"/> if two registrations bind the same type, two
+    /// serializers share an <see cref="Serializer.Identifier"/> (register each serializer once, with all its types) or one
+    /// uses Akka's reserved ids 0–16.
+    /// </summary>
+    /// <param name="factory">Builds the serializer for a system (once per system, while it starts; see <see cref="Serializer"/>).</param>
+    /// <param name="boundTypes">The message types it serializes; none means it only reads payloads that name its identifier.</param>
+    /// <exception cref="ArgumentException">A bound type is null or an open generic type.</exception>
+    /// <example><code>
+    /// var settings = ActorSystemSettings.Default
+    ///     .WithSerializer(system => new OrderSerializer(system), typeof(Order), typeof(IOrderEvent));
+    /// </code></example>
+    public ActorSystemSettings WithSerializer(Func<ActorSystem, Serializer> factory, params Type[] boundTypes)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(boundTypes);
+        foreach (Type type in boundTypes) Serialization.Serialization.ValidateBoundType(type, nameof(boundTypes));
+        return this with { Serializers = Serializers.Add(new SerializerRegistration(factory, [.. boundTypes])) };
+    }
 
     /// <summary>A copy with <paramref name="mailboxType"/> registered as <paramref name="id"/> (for <see cref="Props.WithMailbox"/>).</summary>
     public ActorSystemSettings WithMailbox(string id, MailboxType mailboxType)

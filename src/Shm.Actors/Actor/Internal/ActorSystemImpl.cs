@@ -25,6 +25,8 @@ internal sealed class ActorSystemImpl : ActorSystem
         _provider = new LocalActorRefProvider(this, EventStream);
         _unsubscriber = new EventStreamUnsubscriber(_provider.RootPath / "system" / "eventStreamUnsubscriber", EventStream);
         Log = new LoggingAdapter(settings, EventStream, $"ActorSystem({name})", typeof(ActorSystem));
+        // Before any actor exists, so bad serializer settings fail Create with nothing to tear down.
+        Serialization = new Serialization.Serialization(this);
         _provider.CreateGuardians();
         _provider.SystemGuardianRef.Cell.CreateChild(Props.Create<DeadLetterListener>(), "deadLetterListener");
         _resolvingProvider = settings.ProviderFactory?.Invoke(this, _provider) ?? _provider;
@@ -54,6 +56,8 @@ internal sealed class ActorSystemImpl : ActorSystem
     public override ILoggingAdapter Log { get; }
 
     public override IActorRefProvider Provider => _resolvingProvider;
+
+    public override Serialization.Serialization Serialization { get; }
 
     public LocalActorRefProvider LocalProvider => _provider;
 
