@@ -98,6 +98,19 @@ internal static unsafe partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, void* buffer, nuint count);
 
+    public const short POLLIN = 1;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport(LibraryName, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
+
     [LibraryImport(LibraryName, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 

@@ -16,6 +16,7 @@ internal static class OpenFlags
     public static readonly int NoFollow = IsArm64 ? 0x8000 : 0x20000;
 
     public static readonly long FutexSyscall = IsArm64 ? 98 : 202;
+    public static readonly long PidFdOpenSyscall = 434; // same number on both
     public static readonly long FutexWaitvSyscall = 449; // same number on both (added after the tables were unified)
     public static readonly long GetTidSyscall = IsArm64 ? 178 : 186;
     public static readonly long TgKillSyscall = IsArm64 ? 131 : 234;

@@ -1,0 +1,134 @@
+using Shm.Primitives.Interop;
+
+namespace Shm.Transport.Membership;
+
+/// <summary>
+/// Watches the node directory from one node: a thread that holds a pidfd per other live node and sleeps in poll() on
+/// them, so a node's death is reported the moment the kernel reports its exit, and that re-reads the directory
+/// whenever its change counter moves (checked every <see cref="RescanInterval"/>) to learn of joins and leaves.
+/// </summary>
+internal sealed class MembershipWatcher : IDisposable
+{
+    public static readonly TimeSpan RescanInterval = TimeSpan.FromMilliseconds(20);
+
+    private readonly NodeDirectory _directory;
+    private readonly NodeEntry _self;
+    private readonly Action<NodeEntry> _up;
+    private readonly Action<NodeEntry, bool> _down;
+    private readonly Dictionary<string, Watched> _known = [];
+    private readonly HashSet<long> _deadIncarnations = [];
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+    private uint _lastSequence;
+
+    private readonly record struct Watched(NodeEntry Entry, int PidFd);
+
+    public MembershipWatcher(NodeDirectory directory, NodeEntry self, Action<NodeEntry> up, Action<NodeEntry, bool> down)
+    {
+        _directory = directory;
+        _self = self;
+        _up = up;
+        _down = down;
+        Rescan(); // the nodes already up are known before the system starts using the transport
+        _thread = new Thread(Run) { IsBackground = true, Name = $"Shm membership {self.Name}" };
+        _thread.Start();
+    }
+
+    /// <summary>The other nodes currently up, by name.</summary>
+    public IReadOnlyCollection<NodeEntry> Members
+    {
+        get
+        {
+            lock (_known)
+                return [.. _known.Values.Select(w => w.Entry)];
+        }
+    }
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            int[] fds;
+            string[] names;
+            lock (_known)
+            {
+                fds = [.. _known.Values.Select(w => w.PidFd)];
+                names = [.. _known.Keys];
+            }
+            var exited = new bool[fds.Length];
+            if (PidFd.WaitAny(fds, exited, RescanInterval) > 0)
+            {
+                // A node that left cleanly freed its record before exiting: the rescan reports it as left, and
+                // only the exits still unexplained are deaths.
+                Rescan();
+                for (int i = 0; i < fds.Length; i++)
+                {
+                    if (exited[i])
+                        Remove(names[i], died: true);
+                }
+            }
+            if (_stopping)
+                break;
+            uint sequence = _directory.ChangeSequence;
+            if (sequence != _lastSequence)
+                Rescan();
+        }
+    }
+
+    private void Rescan()
+    {
+        _lastSequence = _directory.ChangeSequence;
+        List<NodeEntry> listed = _directory.Snapshot();
+        foreach (NodeEntry entry in listed)
+        {
+            if (entry.Incarnation == _self.Incarnation || _deadIncarnations.Contains(entry.Incarnation))
+                continue;
+            Watched? current;
+            lock (_known)
+                current = _known.TryGetValue(entry.Name, out Watched w) ? w : null;
+            if (current is { } known && known.Entry.Incarnation == entry.Incarnation)
+                continue;
+            if (current is not null)
+                Remove(entry.Name, died: true); // replaced by a new incarnation before we saw the old one exit
+            int fd = PidFd.Open(entry.Owner);
+            if (fd < 0)
+            {
+                _deadIncarnations.Add(entry.Incarnation); // a dead holder not yet taken over: never up
+                continue;
+            }
+            lock (_known)
+                _known[entry.Name] = new Watched(entry, fd);
+            _up(entry);
+        }
+        List<string> left;
+        lock (_known)
+            left = [.. _known.Where(k => !listed.Any(e => e.Incarnation == k.Value.Entry.Incarnation)).Select(k => k.Key)];
+        foreach (string name in left)
+            Remove(name, died: false);
+    }
+
+    private void Remove(string name, bool died)
+    {
+        Watched watched;
+        lock (_known)
+        {
+            if (!_known.Remove(name, out watched))
+                return;
+        }
+        PidFd.Close(watched.PidFd);
+        _deadIncarnations.Add(watched.Entry.Incarnation);
+        _down(watched.Entry, died);
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _thread.Join();
+        lock (_known)
+        {
+            foreach (Watched watched in _known.Values)
+                PidFd.Close(watched.PidFd);
+            _known.Clear();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Shm.Transport.Remoting;
+
+// One message as it travels through a node's inbox (a ShmByteQueue message), little-endian:
+//
+//  offset  size  field                meaning
+//       0     1  Kind                 1 = user message, 2 = system message (SerializerId = SystemEnvelopeKind | flags)
+//       1     1  (reserved)
+//       2     2  RecipientLength      bytes of Recipient
+//       4     2  SenderLength         bytes of Sender (0: no sender)
+//       6     2  ManifestLength       bytes of Manifest
+//       8     4  SerializerId         the serializer that wrote Payload
+//      12     4  (reserved)
+//      16     R  Recipient            path inside the node, UTF-8 ("/user/a/b#uid")
+//       …     S  Sender               full path with address, UTF-8 ("shm://sys@node/user/x#uid")
+//       …     M  Manifest             UTF-8
+//       …     …  Payload              the serialized message (to the end)
+//
+// Every length is checked against the message before any field is read; a malformed envelope is rejected whole.
+internal static class EnvelopeFormat
+{
+    public const byte UserMessage = 1;
+    public const byte SystemMessage = 2;
+    public const int HeaderSize = 16;
+    public const int MaxFieldBytes = ushort.MaxValue;
+
+    /// <summary>Writes the header and the three strings; the caller appends the payload.</summary>
+    public static void WriteHeader(IBufferWriter<byte> writer, string recipient, string? sender, int serializerId, string manifest, byte kind = UserMessage)
+    {
+        int recipientBytes = Encoding.UTF8.GetByteCount(recipient);
+        int senderBytes = sender is null ? 0 : Encoding.UTF8.GetByteCount(sender);
+        int manifestBytes = Encoding.UTF8.GetByteCount(manifest);
+        if (recipientBytes > MaxFieldBytes || senderBytes > MaxFieldBytes || manifestBytes > MaxFieldBytes)
+            throw new ArgumentException($"An actor path or manifest is longer than {MaxFieldBytes} bytes.");
+        int size = HeaderSize + recipientBytes + senderBytes + manifestBytes;
+        Span<byte> span = writer.GetSpan(size);
+        span[0] = kind;
+        span[1] = 0;
+        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], (ushort)recipientBytes);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], (ushort)senderBytes);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], (ushort)manifestBytes);
+        BinaryPrimitives.WriteInt32LittleEndian(span[8..], serializerId);
+        BinaryPrimitives.WriteInt32LittleEndian(span[12..], 0);
+        int at = HeaderSize;
+        at += Encoding.UTF8.GetBytes(recipient, span[at..]);
+        if (sender is not null)
+            at += Encoding.UTF8.GetBytes(sender, span[at..]);
+        Encoding.UTF8.GetBytes(manifest, span[at..]);
+        writer.Advance(size);
+    }
+
+    /// <summary>Splits an envelope into its fields, or returns false if it is malformed.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> envelope, out EnvelopeView view)
+    {
+        view = default;
+        if (envelope.Length < HeaderSize || envelope[0] is not (UserMessage or SystemMessage))
+            return false;
+        int recipient = BinaryPrimitives.ReadUInt16LittleEndian(envelope[2..]);
+        int sender = BinaryPrimitives.ReadUInt16LittleEndian(envelope[4..]);
+        int manifest = BinaryPrimitives.ReadUInt16LittleEndian(envelope[6..]);
+        if (recipient == 0 || HeaderSize + recipient + sender + manifest > envelope.Length)
+            return false;
+        view = new EnvelopeView(
+            envelope[0],
+            HeaderSize,
+            recipient,
+            sender,
+            manifest,
+            BinaryPrimitives.ReadInt32LittleEndian(envelope[8..]));
+        return true;
+    }
+}
+
+/// <summary>Where the fields of a validated envelope are.</summary>
+internal readonly record struct EnvelopeView(byte Kind, int RecipientOffset, int RecipientLength, int SenderLength, int ManifestLength, int SerializerId)
+{
+    public int SenderOffset => RecipientOffset + RecipientLength;
+
+    public int ManifestOffset => SenderOffset + SenderLength;
+
+    public int PayloadOffset => ManifestOffset + ManifestLength;
+}

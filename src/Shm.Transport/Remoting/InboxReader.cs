@@ -1,0 +1,83 @@
+using Shm.Primitives;
+using Shm.Primitives.Threading;
+
+namespace Shm.Transport.Remoting;
+
+/// <summary>
+/// The one reader of a node's inbox: a thread that takes envelopes in batches (one lock hold per batch) and hands each
+/// to the node for dispatch. Bad input never stops it: a message too large for any envelope is taken and counted.
+/// </summary>
+internal sealed class InboxReader : IDisposable
+{
+    private static readonly TimeSpan s_wakeInterval = TimeSpan.FromMilliseconds(100);
+    private readonly ShmTransportNode _node;
+    private readonly ShmByteQueue _inbox;
+    private readonly Thread _thread;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly int _bufferBytes;
+    private readonly bool _spin;
+
+    public InboxReader(ShmTransportNode node, ShmByteQueue inbox, ShmTransportOptions options)
+    {
+        _node = node;
+        _inbox = inbox;
+        _bufferBytes = Math.Max(options.MaxMessageBytes, 1 << 20);
+        _spin = options.WaitStrategy == ShmWaitStrategy.SpinThenSleep;
+        _thread = new Thread(Run) { IsBackground = true, Name = $"Shm inbox {options.NodeName}" };
+        _thread.Start();
+    }
+
+    private void Run()
+    {
+        byte[] buffer = new byte[_bufferBytes];
+        int[] lengths = new int[256];
+        while (!_stop.IsCancellationRequested)
+        {
+            var attempt = new TakeBatch(_inbox, buffer, lengths);
+            try
+            {
+                if (!attempt.TryOnce())
+                    _inbox.WaitAsConsumer(ref attempt, s_wakeInterval, _spin, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            int taken = attempt.Taken;
+            if (taken == 0)
+            {
+                if (_inbox.TryPeekLength(out int length) && length > buffer.Length && _inbox.TryDequeue(out byte[] _))
+                    _node.CountCorrupt(); // longer than any envelope a node writes
+                continue;
+            }
+            int offset = 0;
+            for (int i = 0; i < taken; i++)
+            {
+                try
+                {
+                    _node.Dispatch(buffer.AsSpan(offset, lengths[i]));
+                }
+                catch (Exception)
+                {
+                    _node.CountCorrupt(); // a recipient's Tell threw: the reader goes on
+                }
+                offset += lengths[i];
+            }
+        }
+    }
+
+    /// <summary>One non-blocking batch take, repeated by the queue's sleepers.</summary>
+    private struct TakeBatch(ShmByteQueue inbox, byte[] buffer, int[] lengths) : IWaitAttempt
+    {
+        public int Taken;
+
+        public bool TryOnce() => (Taken = inbox.DequeueMany(buffer, lengths)) > 0;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread.Join();
+        _stop.Dispose();
+    }
+}

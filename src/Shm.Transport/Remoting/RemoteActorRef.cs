@@ -1,0 +1,40 @@
+using Shm.Actors;
+using Shm.Actors.Internal;
+
+namespace Shm.Transport.Remoting;
+
+/// <summary>
+/// A ref to an actor of another node: <see cref="Tell"/> serializes the message once and puts it into that node's
+/// inbox ring (or its outbound buffer while the ring is full). Never blocks. Comparable and hashable by path and uid
+/// like every ref, so a ref that came back inside a message equals the one that was sent.
+/// </summary>
+internal sealed class RemoteActorRef : InternalActorRef
+{
+    private readonly ShmTransportNode _transport;
+
+    public RemoteActorRef(ShmTransportNode transport, ActorPath path)
+    {
+        _transport = transport;
+        Path = path;
+        Node = path.Address.Host!;
+        PathInNode = path.ToStringWithoutAddress() + (path.Uid == ActorPath.UndefinedUid ? "" : "#" + path.Uid);
+    }
+
+    public override ActorPath Path { get; }
+
+    /// <summary>The node the actor lives on.</summary>
+    public string Node { get; }
+
+    /// <summary>The recipient field of envelopes to this actor: its path without the address, with the uid.</summary>
+    public string PathInNode { get; }
+
+    public override bool IsLocal => false;
+
+    public override void Tell(object message, IActorRef? sender)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        _transport.Send(this, message, sender);
+    }
+
+    public override void SendSystemMessage(SystemMessage message) => _transport.SendSystemMessage(this, message);
+}

@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using Shm.Primitives;
+
+namespace Shm.Transport;
+
+/// <summary>
+/// Settings of the shared-memory transport of one node (one process's actor system). Plain settable properties, so
+/// they bind from Microsoft.Extensions.Configuration (<c>configuration.GetSection("Shm").Bind(options)</c>).
+/// <see cref="Validate"/> names the first invalid value and its limit.
+/// </summary>
+public sealed partial class ShmTransportOptions
+{
+    /// <summary>The most messages an inbox can be created with.</summary>
+    public const long MaxInboxCapacity = 1 << 22;
+
+    /// <summary>This node's name, unique among the live nodes of the system: letters, digits, '-' and '_', at most 64 bytes.</summary>
+    public string NodeName { get; set; } = "";
+
+    /// <summary>Where the system's segments live (the node directory and every node's inbox). Default /dev/shm.</summary>
+    public string SegmentDirectory { get; set; } = "/dev/shm";
+
+    /// <summary>Messages this node's inbox holds (rounded up to a power of two). Default 8192.</summary>
+    public long InboxCapacity { get; set; } = 8192;
+
+    /// <summary>Bytes of the inbox's payload arena; 0 means capacity × 256 (at least 4 MiB).</summary>
+    public long InboxArenaBytes { get; set; }
+
+    /// <summary>The largest serialized message (envelope included) a Tell may send; larger ones are refused. Default 256 KiB.</summary>
+    public int MaxMessageBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Messages buffered per destination while its inbox is full; past this they become dead letters. Default 100,000.</summary>
+    public int OutboundBufferMessages { get; set; } = 100_000;
+
+    /// <summary>How the inbox reader waits for messages: spin then sleep (lowest latency), or sleep at once (no idle CPU).</summary>
+    public ShmWaitStrategy WaitStrategy { get; set; } = ShmWaitStrategy.SpinThenSleep;
+
+    /// <summary>The inbox arena actually used (resolving the 0 default).</summary>
+    internal long EffectiveArenaBytes => InboxArenaBytes != 0 ? InboxArenaBytes : Math.Max(4L << 20, InboxCapacity * 256);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting and what is allowed.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrEmpty(NodeName) || !NodeNamePattern().IsMatch(NodeName))
+            throw new ArgumentException($"NodeName '{NodeName}' is invalid: use 1 to 64 letters, digits, '-' or '_', starting with a letter or digit.", nameof(NodeName));
+        if (string.IsNullOrWhiteSpace(SegmentDirectory) || !System.IO.Path.IsPathRooted(SegmentDirectory))
+            throw new ArgumentException($"SegmentDirectory '{SegmentDirectory}' must be an absolute directory path.", nameof(SegmentDirectory));
+        if (!Directory.Exists(SegmentDirectory))
+            throw new ArgumentException($"SegmentDirectory '{SegmentDirectory}' does not exist.", nameof(SegmentDirectory));
+        if (InboxCapacity is < 2 or > MaxInboxCapacity)
+            throw new ArgumentOutOfRangeException(nameof(InboxCapacity), InboxCapacity, $"InboxCapacity must be 2..{MaxInboxCapacity}.");
+        if (InboxArenaBytes != 0 && InboxArenaBytes is < 4096 or > ShmByteQueue.MaxArenaBytes)
+            throw new ArgumentOutOfRangeException(nameof(InboxArenaBytes), InboxArenaBytes, $"InboxArenaBytes must be 0 (default) or 4096..{ShmByteQueue.MaxArenaBytes}.");
+        if (MaxMessageBytes < 64 || MaxMessageBytes > EffectiveArenaBytes)
+            throw new ArgumentOutOfRangeException(nameof(MaxMessageBytes), MaxMessageBytes, $"MaxMessageBytes must be 64..{EffectiveArenaBytes} (the inbox arena).");
+        if (OutboundBufferMessages < 0)
+            throw new ArgumentOutOfRangeException(nameof(OutboundBufferMessages), OutboundBufferMessages, "OutboundBufferMessages must not be negative.");
+    }
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$")]
+    private static partial Regex NodeNamePattern();
+}

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Runtime.Serialization;
+using Microsoft.Extensions.Configuration;
+using Shm.Primitives;
+using Shm.Transport.Remoting;
+
+namespace Shm.Transport.Tests;
+
+public sealed record Ping(int Sequence, IActorRef ReplyTo);
+
+public sealed record Pong(int Sequence);
+
+public sealed record Numbered(int Sender, int Sequence);
+
+public sealed class Unserializable
+{
+    public Action Callback { get; init; } = () => { };
+}
+
+/// <summary>Answers Ping with Pong to the ref inside the message.</summary>
+public sealed class Replier : ReceiveActor
+{
+    public Replier()
+    {
+        Receive<Ping>(ping => ping.ReplyTo.Tell(new Pong(ping.Sequence), Self));
+        Receive<string>(text => Sender.Tell(text.ToUpperInvariant(), Self));
+    }
+}
+
+public sealed class TransportTests
+{
+    private static ShmTransportNode TransportOf(ActorSystem system) => ((RemoteActorRefProvider)system.Provider).Transport;
+
+    private static void AwaitMembers(ActorSystem system, params string[] nodes)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!nodes.All(TransportOf(system).Members.Contains))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the nodes did not see each other in time");
+            Thread.Sleep(1);
+        }
+    }
+
+    [Fact]
+    public void Tell_by_path_and_by_selection_reaches_the_other_node_and_the_reply_comes_back_through_Sender()
+    {
+        using var cluster = new TestCluster();
+        ActorSystem a = cluster.Node("a");
+        ActorSystem b = cluster.Node("b");
+        b.ActorOf(Props.Create(() => new Replier()), "replier");
+        var (collector, inbox) = Collector.Start(a, "collector");
+        AwaitMembers(a, "b");
+
+        IActorRef remote = a.Provider.ResolveActorRef($"shm://{cluster.SystemName}@b/user/replier");
+        remote.Tell("hello", collector);
+        var reply = inbox.Next();
+        Assert.Equal("HELLO", reply.Message);
+        Assert.Equal($"shm://{cluster.SystemName}@b/user/replier", reply.Sender.Path.ToString());
+
+        a.ActorSelection($"shm://{cluster.SystemName}@b/user/replier").Tell("again", collector);
+        Assert.Equal("AGAIN", inbox.Next().Message);
+        reply.Sender.Tell("via sender", collector);
+        Assert.Equal("VIA SENDER", inbox.Next().Message);
+    }
+
+    [Fact]
+    public void A_ref_inside_a_message_comes_back_as_a_working_ref()
+    {
+        using var cluster = new TestCluster();
+        ActorSystem a = cluster.Node("a");
+        ActorSystem b = cluster.Node("b");
+        b.ActorOf(Props.Create(() => new Replier()), "replier");
+        var (collector, inbox) = Collector.Start(a, "collector");
+        AwaitMembers(a, "b");
+
+        a.ActorSelection($"shm://{cluster.SystemName}@b/user/replier").Tell(new Ping(7, collector));
+        var (message, _) = inbox.Next();
+        Assert.Equal(new Pong(7), message);
+    }
+
+    [Fact]
+    public void Messages_from_each_sender_arrive_in_order_and_none_is_lost()
+    {
+        using var cluster = new TestCluster();
+        ActorSystem a = cluster.Node("a");
+        ActorSystem b = cluster.Node("b", o => o.InboxCapacity = 64); // a small inbox: the outbound buffer must keep order
+        var (collector, inbox) = Collector.Start(b, "collector");
+        AwaitMembers(a, "b");
+        IActorRef remote = a.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
+        const int senders = 4, perSender = 5000;
+        Parallel.For(0, senders, s =>
+        {
+            for (int i = 0; i < perSender; i++)
+                remote.Tell(new Numbered(s, i));
+        });
+        var next = new int[senders];
+        for (int k = 0; k < senders * perSender; k++)
+        {
+            var numbered = (Numbered)inbox.Next().Message;
+            Assert.Equal(next[numbered.Sender]++, numbered.Sequence);
+        }
+        Assert.All(next, n => Assert.Equal(perSender, n));
+    }
+
+    [Fact]
+    public void Members_see_each_other_join_and_leave_on_the_event_stream()
+    {
+        using var cluster = new TestCluster();
+        ActorSystem a = cluster.Node("a");
+        var (collector, inbox) = Collector.Start(a, "events");
+        a.EventStream.Subscribe<MemberUp>(collector);
+        a.EventStream.Subscribe<MemberDown>(collector);
+        ActorSystem b = cluster.Node("b");
+        MemberUp up = inbox.Next<MemberUp>();
+        Assert.Equal($"shm://{cluster.SystemName}@b", up.Address.ToString());
+        Assert.Equal(Environment.ProcessId, up.ProcessId);
+        b.Terminate().Wait(TimeSpan.FromSeconds(30));
+        MemberDown down = inbox.Next<MemberDown>();
+        Assert.Equal(up.Address, down.Address);
+        Assert.False(down.Died);
+        Assert.Equal(up.Incarnation, down.Incarnation);
+    }
+
+    [Fact]
+    public void A_watched_remote_actor_that_stops_yields_Terminated()
+    {
+        using var cluster = new TestCluster();
+        ActorSystem a = cluster.Node("a");
+        ActorSystem b = cluster.Node("b");
+        IActorRef target = b.ActorOf(Props.Create(() => new Replier()), "target");
+        AwaitMembers(a, "b");
+        var inbox = new BlockingCollection<(object Message, IActorRef Sender)>();
+        IActorRef remote = a.Provider.ResolveActorRef(target.Path.ToSerializationFormat());
+        a.ActorOf(Props.Create(() => new Watcher(remote, inbox)), "watcher");
+        Assert.Equal("WATCHING", inbox.Next().Message); // the watch is registered on b before the stop below
+        b.Stop(target);
+        var terminated = inbox.Next<Terminated>();
+        Assert.Equal(remote, terminated.ActorRef);
+        Assert.False(terminated.AddressTerminated);
+    }
+
+    /// <summary>Watches a remote actor, proves the watch is in place with a round trip, reports Terminated.</summary>
+    private sealed class Watcher : ReceiveActor
+    {
+        public Watcher(IActorRef target, BlockingCollection<(object, IActorRef)> into)
+        {
+            Context.Watch(target);
+            target.Tell("watching", Self); // after the Watch in the same inbox: answered once the watch is registered
+            ReceiveAny(message => into.Add((message, Sender)));
+        }
+    }
+
+    [Fact]
+    public void Bad_messages_fail_the_Tell_with_errors_naming_type_size_and_limit()
+    {
+        using var cluster = new TestCluster();
+        ActorSystem a = cluster.Node("a");
+        ActorSystem b = cluster.Node("b", o => o.MaxMessageBytes = 4096);
+        var (collector, inbox) = Collector.Start(b, "collector");
+        AwaitMembers(a, "b");
+        AwaitMembers(b, "a");
+        IActorRef remote = a.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
+        var error = Assert.ThrowsAny<Exception>(() => remote.Tell(new Unserializable()));
+        Assert.Contains(nameof(Unserializable), error.Message);
+        ActorSystem small = cluster.Node("c", o => o.MaxMessageBytes = 1024);
+        AwaitMembers(small, "b");
+        IActorRef fromSmall = small.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
+        var tooBig = Assert.Throws<ArgumentException>(() => fromSmall.Tell(new byte[2000]));
+        Assert.Contains("1024", tooBig.Message);
+        remote.Tell("still fine");
+        Assert.Equal("still fine", inbox.Next().Message);
+    }
+
+    [Fact]
+    public void A_node_name_held_by_a_live_process_is_refused()
+    {
+        using var cluster = new TestCluster();
+        cluster.Node("a");
+        var error = Assert.ThrowsAny<Exception>(() => cluster.Node("a"));
+        Assert.Contains("already taken", error.ToString());
+    }
+
+    [Fact]
+    public void A_garbage_envelope_in_the_inbox_is_skipped_and_counted_and_the_reader_goes_on()
+    {
+        using var cluster = new TestCluster();
+        ActorSystem a = cluster.Node("a");
+        ActorSystem b = cluster.Node("b");
+        var (collector, inbox) = Collector.Start(b, "collector");
+        AwaitMembers(a, "b");
+        string inboxName = cluster.Segments().Single(f => f.Contains(".b.") && f.EndsWith(".inbox", StringComparison.Ordinal));
+        using (ShmByteQueue raw = ShmByteQueue.OpenExisting(inboxName))
+        {
+            raw.TryEnqueue([2, 0, 0xFF, 0xFF, 1, 2, 3]); // a system-message kind with impossible lengths
+            raw.TryEnqueue("not an envelope at all, just text"u8);
+        }
+        IActorRef remote = a.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
+        remote.Tell("after the garbage");
+        Assert.Equal("after the garbage", inbox.Next().Message);
+        Assert.Equal(2, TransportOf(b).CorruptEnvelopeCount);
+    }
+
+    [Fact]
+    public void Messages_to_an_unknown_node_or_actor_become_dead_letters()
+    {
+        using var cluster = new TestCluster();
+        ActorSystem a = cluster.Node("a");
+        var (collector, inbox) = Collector.Start(a, "dead");
+        a.EventStream.Subscribe<Actors.Event.DeadLetter>(collector);
+        a.ActorSelection($"shm://{cluster.SystemName}@nowhere/user/x").Tell("lost");
+        var dead = inbox.Next<Actors.Event.DeadLetter>();
+        Assert.Equal("lost", dead.Message);
+        Assert.Equal(1, TransportOf(a).DeadLetterCount);
+    }
+
+    [Fact]
+    public void Options_bind_from_configuration_and_invalid_values_are_named()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Shm:NodeName"] = "worker-1",
+            ["Shm:InboxCapacity"] = "1024",
+            ["Shm:WaitStrategy"] = "Sleep",
+        }).Build();
+        var options = new ShmTransportOptions();
+        configuration.GetSection("Shm").Bind(options);
+        Assert.Equal("worker-1", options.NodeName);
+        Assert.Equal(1024, options.InboxCapacity);
+        Assert.Equal(ShmWaitStrategy.Sleep, options.WaitStrategy);
+        options.Validate();
+
+        Assert.Equal("NodeName", Assert.Throws<ArgumentException>(() => new ShmTransportOptions { NodeName = "bad/name" }.Validate()).ParamName);
+        Assert.Equal("SegmentDirectory", Assert.Throws<ArgumentException>(() => new ShmTransportOptions { NodeName = "n", SegmentDirectory = "/no/such/dir" }.Validate()).ParamName);
+        Assert.Equal("InboxCapacity", Assert.Throws<ArgumentOutOfRangeException>(() => new ShmTransportOptions { NodeName = "n", InboxCapacity = 1 }.Validate()).ParamName);
+        Assert.Equal("MaxMessageBytes", Assert.Throws<ArgumentOutOfRangeException>(() => new ShmTransportOptions { NodeName = "n", MaxMessageBytes = 10 }.Validate()).ParamName);
+    }
+
+    [Fact]
+    public void Terminated_nodes_remove_their_inboxes_and_leave_only_the_directory()
+    {
+        using var cluster = new TestCluster();
+        ActorSystem a = cluster.Node("a");
+        ActorSystem b = cluster.Node("b");
+        AwaitMembers(a, "b");
+        Assert.Equal(3, cluster.Segments().Length); // the directory and two inboxes
+        a.Terminate().Wait(TimeSpan.FromSeconds(30));
+        b.Terminate().Wait(TimeSpan.FromSeconds(30));
+        Assert.Equal(cluster.SystemName + ".nodes", Path.GetFileName(Assert.Single(cluster.Segments())));
+    }
+}
