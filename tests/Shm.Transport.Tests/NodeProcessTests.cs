@@ -1,104 +1,131 @@
-using System.Diagnostics;
-using Shm.Transport.Remoting;
+using System.Collections.Concurrent;
+using Shm.TestKit.MultiNode;
+using Shm.TransportNode;
 
 namespace Shm.Transport.Tests;
 
-/// <summary>A node in a real child process (tests/Shm.TransportNode): an "echo" actor, killed or stopped by the test.</summary>
-public sealed class NodeProcess : IDisposable
-{
-    private NodeProcess(Process process) => Process = process;
-
-    public Process Process { get; }
-
-    public static NodeProcess Start(string system, string node, string directory)
-    {
-        string dir = AppContext.BaseDirectory.TrimEnd('/');
-        string config = Path.GetFileName(Path.GetDirectoryName(dir)!);
-        string dll = Path.GetFullPath(Path.Combine(dir, "../../../../Shm.TransportNode/bin", config, "net10.0/Shm.TransportNode.dll"));
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardInput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { dll, system, node, directory })
-            psi.ArgumentList.Add(argument);
-        var started = new NodeProcess(Process.Start(psi)!);
-        Task<string?> line = started.Process.StandardOutput.ReadLineAsync();
-        if (!line.Wait(TimeSpan.FromMinutes(1)) || line.Result != "ready")
-        {
-            started.Process.Kill();
-            string error = started.Process.StandardError.ReadToEnd();
-            started.Dispose();
-            Assert.Fail($"node {node} did not start: {error}");
-        }
-        return started;
-    }
-
-    public void Kill()
-    {
-        Process.Kill();
-        Process.WaitForExit();
-    }
-
-    public void Dispose()
-    {
-        if (!Process.HasExited)
-            Process.Kill();
-        Process.Dispose();
-    }
-}
-
 public sealed class NodeProcessTests
 {
+    private static readonly int BlastMessages = (int)Math.Max(1, long.TryParse(Environment.GetEnvironmentVariable("SHM_REMOTE_MESSAGES"), out long n) ? n : 1_000_000);
+
+    /// <summary>tests/Shm.TransportNode next to this test assembly.</summary>
+    private static string NodeDll
+    {
+        get
+        {
+            string dir = AppContext.BaseDirectory.TrimEnd('/');
+            string config = Path.GetFileName(Path.GetDirectoryName(dir)!);
+            return Path.GetFullPath(Path.Combine(dir, "../../../../Shm.TransportNode/bin", config, "net10.0/Shm.TransportNode.dll"));
+        }
+    }
+
+    [Fact]
+    public void Three_node_processes_pass_refs_inside_messages_and_keep_per_sender_order_over_a_million_messages()
+    {
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        var (collector, inbox) = Collector.Start(a, "collector");
+        // Each blaster sends its whole stream in one burst, far faster than one reader drains it: the senders' outbound
+        // buffers must hold it all (past the bound the transport drops to dead letters, by design).
+        string buffer = (BlastMessages + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        cluster.StartProcess("b", NodeDll, buffer);
+        cluster.StartProcess("c", NodeDll, buffer);
+        cluster.AwaitMembers(a, "b", "c");
+        IActorRef echoB = a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/echo"));
+        IActorRef echoC = a.Provider.ResolveActorRef(cluster.PathOf("c", "/user/echo"));
+
+        // a -> b (a ref to c's echo inside) -> c -> a: the ref crossed two processes and still works.
+        TestWaitForPeers(a, echoB, echoC, collector, inbox);
+        echoB.Tell(new Relay(echoC, "via b and c"), collector);
+        var (relayed, from) = inbox.Next();
+        Assert.Equal("via b and c", relayed);
+        Assert.Equal(echoC.Path.ToString(), from.Path.ToString());
+
+        // 4 senders in two processes, one receiver here: per-sender order, nothing lost.
+        int perSender = BlastMessages / 4;
+        for (int s = 0; s < 4; s++)
+            (s < 2 ? echoB : echoC).Tell(new Blast(collector, s, perSender));
+        var next = new int[4];
+        for (long k = 0; k < 4L * perSender; k++)
+        {
+            var numbered = (Numbered)inbox.Next(120).Message;
+            Assert.Equal(next[numbered.Sender]++, numbered.Sequence);
+        }
+        Assert.All(next, n => Assert.Equal(perSender, n));
+    }
+
+    /// <summary>b and c must also see a (and each other) before relays between them can work.</summary>
+    private static void TestWaitForPeers(ActorSystem a, IActorRef echoB, IActorRef echoC, IActorRef collector, BlockingCollection<(object Message, IActorRef Sender)> inbox)
+    {
+        foreach (IActorRef echo in new[] { echoB, echoC })
+        {
+            echo.Tell("ping", collector);
+            Assert.Equal("ping", inbox.Next().Message);
+        }
+        // b -> c: retry until b has seen c join (membership is asynchronous); each relay is answered or dead-lettered.
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            echoB.Tell(new Relay(echoC, "probe"), collector);
+            if (inbox.TryTake(out var reply, TimeSpan.FromMilliseconds(200)) && Equals(reply.Message, "probe"))
+                break;
+            Assert.True(DateTime.UtcNow < deadline, "b never reached c");
+        }
+        while (inbox.TryTake(out _, TimeSpan.FromMilliseconds(200)))
+        {
+        }
+    }
+
     [Fact]
     public void A_killed_node_is_reported_down_its_watched_actors_terminate_and_it_rejoins_with_a_new_incarnation()
     {
-        using var cluster = new TestCluster();
-        ActorSystem a = cluster.Node("a");
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
         var (collector, inbox) = Collector.Start(a, "collector");
         a.EventStream.Subscribe<MemberUp>(collector);
         a.EventStream.Subscribe<MemberDown>(collector);
         a.EventStream.Subscribe<Actors.Event.DeadLetter>(collector);
-        string echoPath = $"shm://{cluster.SystemName}@b/user/echo";
+        string echoPath = cluster.PathOf("b", "/user/echo");
 
-        using (NodeProcess first = NodeProcess.Start(cluster.SystemName, "b", cluster.Directory))
-        {
-            MemberUp up = inbox.Next<MemberUp>(u => u.Address.Host == "b");
-            Assert.Equal(first.Process.Id, up.ProcessId);
-            a.ActorSelection(echoPath).Tell("hello", collector);
-            var (echoed, echo) = inbox.Next();
-            Assert.Equal("hello", echoed);
+        NodeProcess first = cluster.StartProcess("b", NodeDll);
+        MemberUp up = inbox.Next<MemberUp>(u => u.Address.Host == "b");
+        Assert.Equal(first.Pid, up.ProcessId);
+        a.ActorSelection(echoPath).Tell("hello", collector);
+        var (echoed, echo) = inbox.Next();
+        Assert.Equal("hello", echoed);
 
-            var watched = new System.Collections.Concurrent.BlockingCollection<(object Message, IActorRef Sender)>();
-            a.ActorOf(Props.Create(() => new DeathWatcher(echo, watched)), "watcher");
-            Assert.Equal("watching", watched.Next().Message);
+        var watched = new BlockingCollection<(object Message, IActorRef Sender)>();
+        a.ActorOf(Props.Create(() => new DeathWatcher(echo, watched)), "watcher");
+        Assert.Equal("watching", watched.Next().Message);
 
-            first.Kill();
-            MemberDown down = inbox.Next<MemberDown>(d => d.Address.Host == "b");
-            Assert.True(down.Died);
-            Assert.Equal(up.Incarnation, down.Incarnation);
-            var terminated = watched.Next<Terminated>();
-            Assert.True(terminated.AddressTerminated);
-            Assert.Equal(echo, terminated.ActorRef);
+        first.Kill();
+        MemberDown down = inbox.Next<MemberDown>(d => d.Address.Host == "b");
+        Assert.True(down.Died);
+        Assert.Equal(up.Incarnation, down.Incarnation);
+        var terminated = watched.Next<Terminated>();
+        Assert.True(terminated.AddressTerminated);
+        Assert.Equal(echo, terminated.ActorRef);
 
-            echo.Tell("to the dead node", collector);
-            Assert.Equal("to the dead node", inbox.Next<Actors.Event.DeadLetter>().Message);
+        echo.Tell("to the dead node", collector);
+        Assert.Equal("to the dead node", inbox.Next<Actors.Event.DeadLetter>().Message);
 
-            using NodeProcess second = NodeProcess.Start(cluster.SystemName, "b", cluster.Directory);
-            MemberUp again = inbox.Next<MemberUp>(u => u.Address.Host == "b");
-            Assert.True(again.Incarnation > up.Incarnation);
-            Assert.Equal(second.Process.Id, again.ProcessId);
+        NodeProcess second = cluster.StartProcess("b", NodeDll);
+        MemberUp again = inbox.Next<MemberUp>(u => u.Address.Host == "b");
+        Assert.True(again.Incarnation > up.Incarnation);
+        Assert.Equal(second.Pid, again.ProcessId);
 
-            // The old incarnation's ref (its uid) reaches no one; the path reaches the new echo.
-            echo.Tell("to the old incarnation", collector);
-            a.ActorSelection(echoPath).Tell("to the new incarnation", collector);
-            Assert.Equal("to the new incarnation", inbox.Next<string>());
-            second.Process.StandardInput.Close(); // a clean leave
-            Assert.False(inbox.Next<MemberDown>(d => d.Address.Host == "b").Died);
-            Assert.True(second.Process.WaitForExit(TimeSpan.FromMinutes(1)));
-        }
+        // The old incarnation's ref (its uid) reaches no one; the path reaches the new echo.
+        echo.Tell("to the old incarnation", collector);
+        a.ActorSelection(echoPath).Tell("to the new incarnation", collector);
+        Assert.Equal("to the new incarnation", inbox.Next<string>());
+        Assert.True(second.Leave(TimeSpan.FromMinutes(1)));
+        Assert.False(inbox.Next<MemberDown>(d => d.Address.Host == "b").Died);
     }
 
     /// <summary>Watches a remote actor, proves the watch is in place with a round trip, reports Terminated.</summary>
     private sealed class DeathWatcher : ReceiveActor
     {
-        public DeathWatcher(IActorRef target, System.Collections.Concurrent.BlockingCollection<(object, IActorRef)> into)
+        public DeathWatcher(IActorRef target, BlockingCollection<(object, IActorRef)> into)
         {
             Context.Watch(target);
             target.Tell("watching", Self);

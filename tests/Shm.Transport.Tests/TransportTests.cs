@@ -2,15 +2,14 @@ using System.Collections.Concurrent;
 using System.Runtime.Serialization;
 using Microsoft.Extensions.Configuration;
 using Shm.Primitives;
-using Shm.Transport.Remoting;
+using Shm.TestKit.MultiNode;
+using Shm.TransportNode;
 
 namespace Shm.Transport.Tests;
 
 public sealed record Ping(int Sequence, IActorRef ReplyTo);
 
 public sealed record Pong(int Sequence);
-
-public sealed record Numbered(int Sender, int Sequence);
 
 public sealed class Unserializable
 {
@@ -29,24 +28,14 @@ public sealed class Replier : ReceiveActor
 
 public sealed class TransportTests
 {
-    private static ShmTransportNode TransportOf(ActorSystem system) => ((RemoteActorRefProvider)system.Provider).Transport;
-
-    private static void AwaitMembers(ActorSystem system, params string[] nodes)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!nodes.All(TransportOf(system).Members.Contains))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the nodes did not see each other in time");
-            Thread.Sleep(1);
-        }
-    }
+    private static void AwaitMembers(ActorSystem system, params string[] nodes) => MultiNodeCluster.AwaitMembers(system, nodes);
 
     [Fact]
     public void Tell_by_path_and_by_selection_reaches_the_other_node_and_the_reply_comes_back_through_Sender()
     {
-        using var cluster = new TestCluster();
-        ActorSystem a = cluster.Node("a");
-        ActorSystem b = cluster.Node("b");
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b");
         b.ActorOf(Props.Create(() => new Replier()), "replier");
         var (collector, inbox) = Collector.Start(a, "collector");
         AwaitMembers(a, "b");
@@ -66,9 +55,9 @@ public sealed class TransportTests
     [Fact]
     public void A_ref_inside_a_message_comes_back_as_a_working_ref()
     {
-        using var cluster = new TestCluster();
-        ActorSystem a = cluster.Node("a");
-        ActorSystem b = cluster.Node("b");
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b");
         b.ActorOf(Props.Create(() => new Replier()), "replier");
         var (collector, inbox) = Collector.Start(a, "collector");
         AwaitMembers(a, "b");
@@ -81,9 +70,9 @@ public sealed class TransportTests
     [Fact]
     public void Messages_from_each_sender_arrive_in_order_and_none_is_lost()
     {
-        using var cluster = new TestCluster();
-        ActorSystem a = cluster.Node("a");
-        ActorSystem b = cluster.Node("b", o => o.InboxCapacity = 64); // a small inbox: the outbound buffer must keep order
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b", o => o.InboxCapacity = 64); // a small inbox: the outbound buffer must keep order
         var (collector, inbox) = Collector.Start(b, "collector");
         AwaitMembers(a, "b");
         IActorRef remote = a.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
@@ -105,12 +94,12 @@ public sealed class TransportTests
     [Fact]
     public void Members_see_each_other_join_and_leave_on_the_event_stream()
     {
-        using var cluster = new TestCluster();
-        ActorSystem a = cluster.Node("a");
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
         var (collector, inbox) = Collector.Start(a, "events");
         a.EventStream.Subscribe<MemberUp>(collector);
         a.EventStream.Subscribe<MemberDown>(collector);
-        ActorSystem b = cluster.Node("b");
+        ActorSystem b = cluster.StartNode("b");
         MemberUp up = inbox.Next<MemberUp>();
         Assert.Equal($"shm://{cluster.SystemName}@b", up.Address.ToString());
         Assert.Equal(Environment.ProcessId, up.ProcessId);
@@ -124,9 +113,9 @@ public sealed class TransportTests
     [Fact]
     public void A_watched_remote_actor_that_stops_yields_Terminated()
     {
-        using var cluster = new TestCluster();
-        ActorSystem a = cluster.Node("a");
-        ActorSystem b = cluster.Node("b");
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b");
         IActorRef target = b.ActorOf(Props.Create(() => new Replier()), "target");
         AwaitMembers(a, "b");
         var inbox = new BlockingCollection<(object Message, IActorRef Sender)>();
@@ -153,16 +142,16 @@ public sealed class TransportTests
     [Fact]
     public void Bad_messages_fail_the_Tell_with_errors_naming_type_size_and_limit()
     {
-        using var cluster = new TestCluster();
-        ActorSystem a = cluster.Node("a");
-        ActorSystem b = cluster.Node("b", o => o.MaxMessageBytes = 4096);
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b", o => o.MaxMessageBytes = 4096);
         var (collector, inbox) = Collector.Start(b, "collector");
         AwaitMembers(a, "b");
         AwaitMembers(b, "a");
         IActorRef remote = a.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
         var error = Assert.ThrowsAny<Exception>(() => remote.Tell(new Unserializable()));
         Assert.Contains(nameof(Unserializable), error.Message);
-        ActorSystem small = cluster.Node("c", o => o.MaxMessageBytes = 1024);
+        ActorSystem small = cluster.StartNode("c", o => o.MaxMessageBytes = 1024);
         AwaitMembers(small, "b");
         IActorRef fromSmall = small.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
         var tooBig = Assert.Throws<ArgumentException>(() => fromSmall.Tell(new byte[2000]));
@@ -174,18 +163,18 @@ public sealed class TransportTests
     [Fact]
     public void A_node_name_held_by_a_live_process_is_refused()
     {
-        using var cluster = new TestCluster();
-        cluster.Node("a");
-        var error = Assert.ThrowsAny<Exception>(() => cluster.Node("a"));
+        using var cluster = new MultiNodeCluster();
+        cluster.StartNode("a");
+        var error = Assert.ThrowsAny<Exception>(() => cluster.StartNode("a"));
         Assert.Contains("already taken", error.ToString());
     }
 
     [Fact]
     public void A_garbage_envelope_in_the_inbox_is_skipped_and_counted_and_the_reader_goes_on()
     {
-        using var cluster = new TestCluster();
-        ActorSystem a = cluster.Node("a");
-        ActorSystem b = cluster.Node("b");
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b");
         var (collector, inbox) = Collector.Start(b, "collector");
         AwaitMembers(a, "b");
         string inboxName = cluster.Segments().Single(f => f.Contains(".b.") && f.EndsWith(".inbox", StringComparison.Ordinal));
@@ -197,20 +186,20 @@ public sealed class TransportTests
         IActorRef remote = a.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
         remote.Tell("after the garbage");
         Assert.Equal("after the garbage", inbox.Next().Message);
-        Assert.Equal(2, TransportOf(b).CorruptEnvelopeCount);
+        Assert.Equal(2, ShmTransport.StatsOf(b).CorruptEnvelopes);
     }
 
     [Fact]
     public void Messages_to_an_unknown_node_or_actor_become_dead_letters()
     {
-        using var cluster = new TestCluster();
-        ActorSystem a = cluster.Node("a");
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
         var (collector, inbox) = Collector.Start(a, "dead");
         a.EventStream.Subscribe<Actors.Event.DeadLetter>(collector);
         a.ActorSelection($"shm://{cluster.SystemName}@nowhere/user/x").Tell("lost");
         var dead = inbox.Next<Actors.Event.DeadLetter>();
         Assert.Equal("lost", dead.Message);
-        Assert.Equal(1, TransportOf(a).DeadLetterCount);
+        Assert.Equal(1, ShmTransport.StatsOf(a).DeadLetters);
     }
 
     [Fact]
@@ -236,11 +225,41 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public void A_full_inbox_never_blocks_the_sender_and_everything_arrives_in_order_once_the_receiver_drains()
+    {
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b", o => o.InboxCapacity = 16);
+        using var gate = new ManualResetEventSlim();
+        var inbox = new BlockingCollection<(object Message, IActorRef Sender)>();
+        IActorRef slow = b.ActorOf(Props.Create(() => new Gated(gate, inbox)), "slow");
+        AwaitMembers(a, "b");
+        IActorRef remote = a.Provider.ResolveActorRef(slow.Path.ToSerializationFormat());
+        const int count = 5000;
+        for (int i = 0; i < count; i++)
+            remote.Tell(new Numbered(1, i)); // returns at once although the receiver is stuck and its inbox holds 16
+        gate.Set();
+        for (int i = 0; i < count; i++)
+            Assert.Equal(new Numbered(1, i), inbox.Next().Message);
+        Assert.Equal(0, ShmTransport.StatsOf(a).DeadLetters);
+    }
+
+    /// <summary>Blocks in its first message until the gate opens, then collects.</summary>
+    private sealed class Gated : ReceiveActor
+    {
+        public Gated(ManualResetEventSlim gate, BlockingCollection<(object, IActorRef)> into) => ReceiveAny(message =>
+        {
+            gate.Wait(TimeSpan.FromMinutes(1));
+            into.Add((message, Sender));
+        });
+    }
+
+    [Fact]
     public void Terminated_nodes_remove_their_inboxes_and_leave_only_the_directory()
     {
-        using var cluster = new TestCluster();
-        ActorSystem a = cluster.Node("a");
-        ActorSystem b = cluster.Node("b");
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b");
         AwaitMembers(a, "b");
         Assert.Equal(3, cluster.Segments().Length); // the directory and two inboxes
         a.Terminate().Wait(TimeSpan.FromSeconds(30));

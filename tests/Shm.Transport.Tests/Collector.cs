@@ -1,46 +1,6 @@
 using System.Collections.Concurrent;
-using Shm.Transport;
 
 namespace Shm.Transport.Tests;
-
-/// <summary>A unique system name per test and its node systems; removes every segment of the system at the end.</summary>
-public sealed class TestCluster : IDisposable
-{
-    private static int s_counter;
-    private readonly List<ActorSystem> _systems = [];
-
-    public TestCluster()
-    {
-        SystemName = $"shmtest-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}";
-    }
-
-    public string SystemName { get; }
-
-    public string Directory => "/dev/shm";
-
-    public ActorSystem Node(string name, Action<ShmTransportOptions>? configure = null)
-    {
-        var options = new ShmTransportOptions { NodeName = name, SegmentDirectory = Directory };
-        configure?.Invoke(options);
-        ActorSystem system = ActorSystem.Create(SystemName, ActorSystemSettings.Default.WithShmTransport(options) with
-        {
-            RunCoordinatedShutdownOnProcessExit = false,
-        });
-        _systems.Add(system);
-        return system;
-    }
-
-    /// <summary>Segment files of this system still present.</summary>
-    public string[] Segments() => System.IO.Directory.GetFiles(Directory, SystemName + ".*");
-
-    public void Dispose()
-    {
-        foreach (ActorSystem system in _systems)
-            system.Terminate().Wait(TimeSpan.FromSeconds(30));
-        foreach (string file in Segments())
-            File.Delete(file);
-    }
-}
 
 /// <summary>An actor that hands every message (and its sender) to the test.</summary>
 public sealed class Collector : ReceiveActor
