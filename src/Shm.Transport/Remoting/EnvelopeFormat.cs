@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
 
 namespace Shm.Transport.Remoting;
 
@@ -27,28 +26,23 @@ internal static class EnvelopeFormat
     public const int HeaderSize = 16;
     public const int MaxFieldBytes = ushort.MaxValue;
 
-    /// <summary>Writes the header and the three strings; the caller appends the payload.</summary>
-    public static void WriteHeader(IBufferWriter<byte> writer, string recipient, string? sender, int serializerId, string manifest, byte kind = UserMessage)
+    /// <summary>Writes the header and the three UTF-8 fields; the caller appends the payload.</summary>
+    public static void WriteHeader(IBufferWriter<byte> writer, ReadOnlySpan<byte> recipient, ReadOnlySpan<byte> sender, int serializerId, ReadOnlySpan<byte> manifest, byte kind = UserMessage)
     {
-        int recipientBytes = Encoding.UTF8.GetByteCount(recipient);
-        int senderBytes = sender is null ? 0 : Encoding.UTF8.GetByteCount(sender);
-        int manifestBytes = Encoding.UTF8.GetByteCount(manifest);
-        if (recipientBytes > MaxFieldBytes || senderBytes > MaxFieldBytes || manifestBytes > MaxFieldBytes)
+        if (recipient.Length > MaxFieldBytes || sender.Length > MaxFieldBytes || manifest.Length > MaxFieldBytes)
             throw new ArgumentException($"An actor path or manifest is longer than {MaxFieldBytes} bytes.");
-        int size = HeaderSize + recipientBytes + senderBytes + manifestBytes;
+        int size = HeaderSize + recipient.Length + sender.Length + manifest.Length;
         Span<byte> span = writer.GetSpan(size);
         span[0] = kind;
         span[1] = 0;
-        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], (ushort)recipientBytes);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], (ushort)senderBytes);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], (ushort)manifestBytes);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], (ushort)recipient.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], (ushort)sender.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], (ushort)manifest.Length);
         BinaryPrimitives.WriteInt32LittleEndian(span[8..], serializerId);
         BinaryPrimitives.WriteInt32LittleEndian(span[12..], 0);
-        int at = HeaderSize;
-        at += Encoding.UTF8.GetBytes(recipient, span[at..]);
-        if (sender is not null)
-            at += Encoding.UTF8.GetBytes(sender, span[at..]);
-        Encoding.UTF8.GetBytes(manifest, span[at..]);
+        recipient.CopyTo(span[HeaderSize..]);
+        sender.CopyTo(span[(HeaderSize + recipient.Length)..]);
+        manifest.CopyTo(span[(HeaderSize + recipient.Length + sender.Length)..]);
         writer.Advance(size);
     }
 

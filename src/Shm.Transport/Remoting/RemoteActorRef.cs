@@ -18,6 +18,7 @@ internal sealed class RemoteActorRef : InternalActorRef
         Path = path;
         Node = path.Address.Host!;
         PathInNode = path.ToStringWithoutAddress() + (path.Uid == ActorPath.UndefinedUid ? "" : "#" + path.Uid);
+        PathInNodeUtf8 = System.Text.Encoding.UTF8.GetBytes(PathInNode);
     }
 
     public override ActorPath Path { get; }
@@ -27,6 +28,9 @@ internal sealed class RemoteActorRef : InternalActorRef
 
     /// <summary>The recipient field of envelopes to this actor: its path without the address, with the uid.</summary>
     public string PathInNode { get; }
+
+    /// <summary><see cref="PathInNode"/> as written into every envelope (encoded once).</summary>
+    public byte[] PathInNodeUtf8 { get; }
 
     public override bool IsLocal => false;
 

@@ -30,8 +30,12 @@ internal sealed partial class ShmTransportNode : IDisposable
     private readonly ShmByteQueue _inbox;
     private readonly ConcurrentDictionary<string, OutboundLink> _links = new();
     private readonly ConcurrentDictionary<string, RemoteActorRef> _remoteRefs = new();
-    private readonly ConcurrentDictionary<string, IActorRef> _recipients = new();
+    private readonly Utf8KeyCache<IActorRef> _recipients = new(65_536);
+    private readonly Utf8KeyCache<IActorRef> _senders = new(65_536);
+    private readonly Utf8KeyCache<string> _manifests = new(4096);
     private readonly RemoteWatches _watches = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new();
+    private readonly ConcurrentDictionary<string, byte[]> _manifestBytes = new();
     private readonly InboxReader _reader;
     private readonly MembershipWatcher _membership;
     private readonly string _addressPrefix;
@@ -112,8 +116,8 @@ internal sealed partial class ShmTransportNode : IDisposable
         }
         Actors.Serialization.Serializer serializer = _system.Serialization.FindSerializerFor(message);
         ArrayBufferWriter<byte> writer = Writer();
-        EnvelopeFormat.WriteHeader(writer, recipient.PathInNode, SenderPath(sender), serializer.Identifier,
-            serializer.IncludeManifest ? serializer.Manifest(message) : "");
+        ReadOnlySpan<byte> manifest = serializer.IncludeManifest ? ManifestBytes(serializer.Manifest(message)) : default;
+        EnvelopeFormat.WriteHeader(writer, recipient.PathInNodeUtf8, SenderPath(sender), serializer.Identifier, manifest);
         serializer.ToBinary(message, writer);
         if (writer.WrittenCount > _options.MaxMessageBytes)
             throw new ArgumentException(
@@ -150,7 +154,7 @@ internal sealed partial class ShmTransportNode : IDisposable
         if (!_links.TryGetValue(target.Node, out OutboundLink? link))
             return false;
         ArrayBufferWriter<byte> writer = Writer();
-        EnvelopeFormat.WriteHeader(writer, target.PathInNode, SenderPath(other), (int)kind | flags, "", EnvelopeFormat.SystemMessage);
+        EnvelopeFormat.WriteHeader(writer, target.PathInNodeUtf8, SenderPath(other), (int)kind | flags, default, EnvelopeFormat.SystemMessage);
         return link.Send(writer.WrittenSpan, kind, other, target);
     }
 
@@ -161,8 +165,16 @@ internal sealed partial class ShmTransportNode : IDisposable
         return writer;
     }
 
-    private static string? SenderPath(IActorRef? sender) =>
-        sender is null ? null : Actors.Serialization.Serialization.SerializedActorPath(sender);
+    /// <summary>The sender field: the ref's full path with uid, UTF-8, computed once per ref (refs are immutable).</summary>
+    private ReadOnlySpan<byte> SenderPath(IActorRef? sender) =>
+        sender is null
+            ? default
+            : _senderPaths.GetValue(sender, static s => Encoding.UTF8.GetBytes(Actors.Serialization.Serialization.SerializedActorPath(s)));
+
+    private byte[] ManifestBytes(string manifest) =>
+        _manifestBytes.Count < 4096
+            ? _manifestBytes.GetOrAdd(manifest, static m => Encoding.UTF8.GetBytes(m))
+            : _manifestBytes.TryGetValue(manifest, out byte[]? cached) ? cached : Encoding.UTF8.GetBytes(manifest);
 
     /// <summary>One envelope from the inbox, on the reader thread. Never throws: bad input is counted and dropped.</summary>
     internal void Dispatch(ReadOnlySpan<byte> envelope)
@@ -172,10 +184,12 @@ internal sealed partial class ShmTransportNode : IDisposable
             CountCorrupt();
             return;
         }
-        IActorRef recipient = ResolveRecipient(envelope.Slice(view.RecipientOffset, view.RecipientLength));
+        // Paths and manifests repeat: each is decoded and resolved once, then found by its bytes (reader thread only).
+        IActorRef recipient = _recipients.GetOrAdd(envelope.Slice(view.RecipientOffset, view.RecipientLength),
+            static (path, node) => node._local.ResolveActorRef(node._addressPrefix + path), this, IsLive);
         IActorRef? sender = view.SenderLength == 0
             ? null
-            : _provider.ResolveActorRef(Encoding.UTF8.GetString(envelope.Slice(view.SenderOffset, view.SenderLength)));
+            : _senders.GetOrAdd(envelope.Slice(view.SenderOffset, view.SenderLength), static (path, node) => node._provider.ResolveActorRef(path), this, IsLive);
         if (view.Kind == EnvelopeFormat.SystemMessage)
         {
             DispatchSystem(view, recipient, sender);
@@ -184,7 +198,9 @@ internal sealed partial class ShmTransportNode : IDisposable
         object message;
         try
         {
-            string manifest = view.ManifestLength == 0 ? "" : Encoding.UTF8.GetString(envelope.Slice(view.ManifestOffset, view.ManifestLength));
+            string manifest = view.ManifestLength == 0
+                ? ""
+                : _manifests.GetOrAdd(envelope.Slice(view.ManifestOffset, view.ManifestLength), static (text, _) => text, 0);
             message = _system.Serialization.Deserialize(envelope[view.PayloadOffset..], view.SerializerId, manifest);
         }
         catch (Exception error)
@@ -228,17 +244,12 @@ internal sealed partial class ShmTransportNode : IDisposable
         }
     }
 
-    private IActorRef ResolveRecipient(ReadOnlySpan<byte> pathInNode)
-    {
-        string key = Encoding.UTF8.GetString(pathInNode);
-        if (_recipients.TryGetValue(key, out IActorRef? cached))
-            return cached;
-        IActorRef resolved = _local.ResolveActorRef(_addressPrefix + key);
-        // Only live actors are cached (by path and uid): a ref to a stopped actor keeps dead-lettering, as it should.
-        if (!ReferenceEquals(resolved, _local.DeadLetters) && _recipients.Count < 100_000)
-            _recipients[key] = resolved;
-        return resolved;
-    }
+    /// <summary>
+    /// Whether a resolved ref may be reused: not dead letters (an unknown path may name an actor created later) and not a
+    /// stopped local actor (a path without uid then names its successor).
+    /// </summary>
+    private bool IsLive(IActorRef resolved) =>
+        !ReferenceEquals(resolved, _local.DeadLetters) && resolved is not InternalActorRef { IsLocal: true, IsTerminated: true };
 
     internal void CountCorrupt()
     {
