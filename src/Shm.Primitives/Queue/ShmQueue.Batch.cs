@@ -45,19 +45,25 @@ public sealed unsafe partial class ShmQueue<T>
         return attempt.Total;
     }
 
-    /// <summary>Takes up to <paramref name="destination"/>.Length items, oldest first. Never blocks.</summary>
+    /// <summary>
+    /// Takes up to <paramref name="destination"/>.Length items, oldest first: the run of consecutive committed items
+    /// at the head (it stops at the first item still being written). Never blocks.
+    /// </summary>
     /// <returns>How many were taken (0 if the queue was empty).</returns>
     public int DequeueMany(Span<T> destination)
     {
-        int total = 0;
-        while (total < destination.Length)
+        // One run per call, returned as soon as it holds an item. Taking a second run here would make the items of
+        // the first one (released already, so no recovery sees them) die with us if we were killed inside the second
+        // claim: a kill inside DequeueMany must lose only the slots of the claim in flight, which recovery repairs
+        // and counts. A run of tombstones only (taken == 0 without sawEmpty) looks further.
+        if (destination.IsEmpty)
+            return 0;
+        while (true)
         {
-            int taken = TryDequeueRun(destination[total..], out bool sawEmpty);
-            total += taken;
-            if (sawEmpty)
-                break;
+            int taken = TryDequeueRun(destination, out bool sawEmpty);
+            if (taken > 0 || sawEmpty)
+                return taken;
         }
-        return total;
     }
 
     /// <summary>
