@@ -135,6 +135,9 @@ public sealed unsafe partial class ShmQueue<T>
                 long sequence = Volatile.Read(ref *(long*)SlotAt(position));
                 if (sequence - position < 0)
                 {
+                    // After a lost CAS our announcement still names the run another producer took: withdraw it, or
+                    // while we sleep it would vouch for that producer's slots and block their repair if it dies.
+                    me.ClearBatchClaim();
                     me.Counter(QueueCounter.Full)++;
                     OnEnqueueFoundFull(me, position);
                     return 0;
@@ -181,6 +184,7 @@ public sealed unsafe partial class ShmQueue<T>
                 long sequence = Volatile.Read(ref *(long*)SlotAt(position));
                 if ((sequence & ~L.SkipBit) - (position + 1) < 0)
                 {
+                    me.ClearBatchClaim(); // a claim left from a lost CAS names another consumer's run (see TryEnqueueRun)
                     me.Counter(QueueCounter.Empty)++;
                     OnDequeueFoundEmpty(me, position);
                     sawEmpty = true;
