@@ -20,14 +20,22 @@ public class CrashRecoveryTests
         using var segment = new TestSegment();
         using var queue = ShmQueue<long>.CreateNew(segment.Name, 16);
         var received = new List<long>();
+        Exception? consumerFailure = null;
         var consumer = new Thread(() =>
         {
-            while (true)
+            try
             {
-                long item = queue.Dequeue(TimeSpan.FromMinutes(1));
-                if (item == -1)
-                    return;
-                received.Add(item);
+                while (true)
+                {
+                    long item = queue.Dequeue(TimeSpan.FromMinutes(1));
+                    if (item == -1)
+                        return;
+                    received.Add(item);
+                }
+            }
+            catch (Exception e)
+            {
+                consumerFailure = e; // reported by the test, not thrown on a raw thread (that would end the test host)
             }
         });
         consumer.Start();
@@ -45,6 +53,7 @@ public class CrashRecoveryTests
         }
         queue.Enqueue(-1, TimeSpan.FromMinutes(1));
         Assert.True(consumer.Join(TimeSpan.FromMinutes(2)), "the consumer is wedged");
+        Assert.Null(consumerFailure);
 
         Assert.Equal(received.Count, received.Distinct().Count());
         var survivors = received.Where(i => i >> 32 == SurvivorId).Select(i => i & 0xFFFFFFFF).ToList();
@@ -77,13 +86,27 @@ public class CrashRecoveryTests
         using var segment = new TestSegment();
         using var queue = ShmQueue<long>.CreateNew(segment.Name, 16);
         long produced = 0;
-        bool stop = false;
+        // Stopping must also end a wait for room: once the last consumer is dead the producer fills the queue (the
+        // dead consumer's slots included, as soon as it repairs them) and nobody is left to make room.
+        using var stop = new CancellationTokenSource();
+        Exception? producerFailure = null;
         var producer = new Thread(() =>
         {
-            while (!Volatile.Read(ref stop))
+            try
             {
-                queue.Enqueue(produced, TimeSpan.FromMinutes(1));
-                Volatile.Write(ref produced, produced + 1);
+                while (true)
+                {
+                    // Throws only before the item is added: a cancelled Enqueue added nothing.
+                    queue.Enqueue(produced, TimeSpan.FromMinutes(1), stop.Token);
+                    Volatile.Write(ref produced, produced + 1);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                producerFailure = e; // reported by the test, not thrown on a raw thread (that would end the test host)
             }
         });
         producer.Start();
@@ -101,8 +124,9 @@ public class CrashRecoveryTests
                 using Worker consumer = Worker.Start(environment, "consume", segment.Name, log.Path, "1000000", batch.ToString(CultureInfo.InvariantCulture));
                 Assert.Equal(Worker.KilledExitCode, consumer.WaitForExit());
             }
-            Volatile.Write(ref stop, true);
+            stop.Cancel();
             Assert.True(producer.Join(TimeSpan.FromMinutes(2)), "the producer is wedged");
+            Assert.Null(producerFailure);
 
             var received = new List<long>();
             foreach (TestSegment log in logs)
@@ -127,7 +151,7 @@ public class CrashRecoveryTests
         }
         finally
         {
-            Volatile.Write(ref stop, true);
+            stop.Cancel();
             producer.Join(TimeSpan.FromMinutes(1));
             logs.ForEach(l => l.Dispose());
         }
@@ -139,15 +163,23 @@ public class CrashRecoveryTests
         using var segment = new TestSegment();
         using var queue = ShmQueue<long>.CreateNew(segment.Name, 16);
         var received = new List<long>();
+        Exception? consumerFailure = null;
         var consumer = new Thread(() =>
         {
-            while (true)
+            try
             {
-                long item = queue.Dequeue(TimeSpan.FromMinutes(1));
-                if (item == -1)
-                    return;
-                lock (received)
-                    received.Add(item);
+                while (true)
+                {
+                    long item = queue.Dequeue(TimeSpan.FromMinutes(1));
+                    if (item == -1)
+                        return;
+                    lock (received)
+                        received.Add(item);
+                }
+            }
+            catch (Exception e)
+            {
+                consumerFailure = e;
             }
         });
         consumer.Start();
@@ -167,6 +199,7 @@ public class CrashRecoveryTests
         producer.WaitForSuccess();
         queue.Enqueue(-1, TimeSpan.FromMinutes(1));
         Assert.True(consumer.Join(TimeSpan.FromMinutes(1)));
+        Assert.Null(consumerFailure);
 
         var expected = Enumerable.Range(0, 100).Select(i => (1L << 32) | (long)i)
             .Concat(Enumerable.Range(0, 10).Select(i => (2L << 32) | (long)i));
