@@ -120,11 +120,22 @@ public sealed unsafe class ShmSubscriber<T> : IWaitTarget, IDisposable where T :
             if (before > committed)
                 continue; // a newer lap already wrote this slot: the write position says how far we were lapped
 
-            // Claimed but not committed (or abandoned): wait for it a little, then skip it as a hole.
-            if (before != L.Abandoned(position) && !ShouldSkipHole(position))
+            // Claimed but not committed (or abandoned): wait for it a little, then skip it as a hole. Abandonment is
+            // certain on sight except at position 0, whose Abandoned value (0) is also "never written": a publisher
+            // that claimed position 0 of a fresh ring and has not yet moved the slot to "writing" (its first publish,
+            // still JIT-compiling, or descheduled) must get the grace period like any other claim in flight.
+            if (before != L.Abandoned(position) || position == 0)
             {
-                value = default;
-                return false;
+                if (!ShouldSkipHole(position))
+                {
+                    value = default;
+                    return false;
+                }
+                // ShouldSkipHole's liveness scan ran after our read of the sequence. A publisher that committed and
+                // then cleared its claim between the two looks like a hole no live publisher holds: skipping it would
+                // lose a delivered message. Its commit is ordered before its claim cleared, so it is visible now.
+                if (Volatile.Read(ref *sequence) != before)
+                    continue;
             }
             lost++;
             SkippedCount++;

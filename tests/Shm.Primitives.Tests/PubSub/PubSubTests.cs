@@ -133,6 +133,34 @@ public class PubSubTests
         Assert.Equal(1, ring.GetStats().Dropped);
     }
 
+    [Fact]
+    public void A_live_publisher_between_its_claim_of_position_0_and_its_write_is_waited_for_not_skipped()
+    {
+        // Position 0's slot reads 0 ("never written") until its publisher marks it, and 0 is also position 0's
+        // "abandoned" value: a reader must not take the first message of a fresh ring for a dead publisher's hole.
+        using var segment = new TestSegment();
+        using var ring = ShmPubSub<long>.CreateNew(segment.Name, 16);
+        ShmSubscriber<long> subscriber = ring.Subscribe();
+        var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = $"{FaultPoints.PubSubPublishClaimed}:1:stop" };
+        using Worker late = Worker.Start(environment, "ps-publish", segment.Name, "7", "1", "1");
+        TestWait.Until(() => ProcessIdentity.StateOf(late.Pid) == 'T');
+        Assert.Equal(1, ring.WritePosition); // it claimed position 0 and stopped before touching the slot
+
+        // Well past the hole grace period and well short of the stalled-publisher timeout: the reader keeps waiting.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < ShmPubSub<long>.HoleGracePeriod * 10)
+        {
+            Assert.False(subscriber.TryPoll(out _, out long lost));
+            Assert.Equal(0, lost);
+        }
+        Assert.Equal(0, subscriber.SkippedCount);
+
+        Assert.Equal(0, Interop.Libc.Kill(late.Pid, Interop.Libc.SIGCONT));
+        late.WaitForSuccess();
+        Assert.Equal(7L << 32, subscriber.Poll(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, subscriber.SkippedCount);
+    }
+
     [Theory]
     [InlineData(FaultPoints.PubSubPublishClaimed)]
     [InlineData(FaultPoints.PubSubPublishWriting)]
