@@ -72,4 +72,7 @@ internal sealed unsafe class ThreadParticipant
     public ref uint ConsumerWaits => ref *(uint*)(Record + L.ConsumerWaitsOffset);
 
     public ref uint ProducerWaits => ref *(uint*)(Record + L.ProducerWaitsOffset);
+
+    /// <summary>The address of <see cref="ConsumerWaits"/> or <see cref="ProducerWaits"/>.</summary>
+    public uint* WaitsCounter(bool consumerSide) => (uint*)(Record + (consumerSide ? L.ConsumerWaitsOffset : L.ProducerWaitsOffset));
 }

@@ -170,17 +170,29 @@ internal sealed unsafe class SleepCoordinator
     }
 
     /// <summary>Counts a sleeper in (global first, then its record) and fences against every waker.</summary>
+    /// <remarks>
+    /// A kill between the two increments leaves the global count one too high with nothing in the record for a
+    /// reaper to subtract: every later operation then pays a wake call for a sleeper that does not exist. So the
+    /// record's counter is located before the global count moves, and the two increments are adjacent. Locating
+    /// it between them (a property call: on first use a JIT compilation, hundreds of microseconds or more on a
+    /// busy machine) made that window wide enough for a kill aimed at a sleeper that had just registered to land
+    /// in it. Compiled optimized from the first call, so the increments are two adjacent locked instructions.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Register(ThreadParticipant me, uint* waiters, bool consumerSide)
     {
+        uint* mine = me.WaitsCounter(consumerSide);
         Interlocked.Increment(ref *waiters);
-        Interlocked.Increment(ref consumerSide ? ref me.ConsumerWaits : ref me.ProducerWaits);
+        Interlocked.Increment(ref *mine);
         AsymmetricFence.Heavy(); // pairs with AsymmetricFence.Light in every waker
     }
 
     /// <summary>Counts a sleeper out (record first, then global: a crash in between over-counts, never under-counts).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unregister(ThreadParticipant me, uint* waiters, bool consumerSide)
     {
-        Interlocked.Decrement(ref consumerSide ? ref me.ConsumerWaits : ref me.ProducerWaits);
+        uint* mine = me.WaitsCounter(consumerSide); // located first, as in Register, so the two decrements are adjacent
+        Interlocked.Decrement(ref *mine);
         Interlocked.Decrement(ref *waiters);
     }
 }
