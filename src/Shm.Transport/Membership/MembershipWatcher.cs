@@ -80,31 +80,51 @@ internal sealed class MembershipWatcher : IDisposable
         _lastSequence = _directory.ChangeSequence;
         List<NodeEntry> listed = _directory.Snapshot();
         foreach (NodeEntry entry in listed)
-        {
-            if (entry.Incarnation == _self.Incarnation || _deadIncarnations.Contains(entry.Incarnation))
-                continue;
-            Watched? current;
-            lock (_known)
-                current = _known.TryGetValue(entry.Name, out Watched w) ? w : null;
-            if (current is { } known && known.Entry.Incarnation == entry.Incarnation)
-                continue;
-            if (current is not null)
-                Remove(entry.Name, died: true); // replaced by a new incarnation before we saw the old one exit
-            int fd = PidFd.Open(entry.Owner);
-            if (fd < 0)
-            {
-                _deadIncarnations.Add(entry.Incarnation); // a dead holder not yet taken over: never up
-                continue;
-            }
-            lock (_known)
-                _known[entry.Name] = new Watched(entry, fd);
-            _up(entry);
-        }
+            Admit(entry);
         List<string> left;
         lock (_known)
             left = [.. _known.Where(k => !listed.Any(e => e.Incarnation == k.Value.Entry.Incarnation)).Select(k => k.Key)];
         foreach (string name in left)
             Remove(name, died: false);
+    }
+
+    /// <summary>
+    /// Starts watching a listed node (from a rescan, or from the driver when a frame of a node not seen yet arrives: the
+    /// node is then known here at once, so its leave or death is reported even if it comes before the next rescan).
+    /// Returns whether the node is (now or already) watched and alive.
+    /// </summary>
+    public bool Admit(NodeEntry entry)
+    {
+        if (entry.Incarnation == _self.Incarnation)
+            return false;
+        Watched? current;
+        lock (_known)
+        {
+            if (_deadIncarnations.Contains(entry.Incarnation))
+                return false;
+            current = _known.TryGetValue(entry.Name, out Watched w) ? w : null;
+        }
+        if (current is { } known && known.Entry.Incarnation == entry.Incarnation)
+            return true;
+        if (current is not null)
+            Remove(entry.Name, died: true); // replaced by a new incarnation before we saw the old one exit
+        int fd = PidFd.Open(entry.Owner);
+        lock (_known)
+        {
+            if (fd < 0)
+            {
+                _deadIncarnations.Add(entry.Incarnation); // a dead holder not yet taken over: never up
+                return false;
+            }
+            if (_known.TryGetValue(entry.Name, out Watched raced) && raced.Entry.Incarnation == entry.Incarnation)
+            {
+                PidFd.Close(fd); // admitted by the other caller meanwhile
+                return true;
+            }
+            _known[entry.Name] = new Watched(entry, fd);
+        }
+        _up(entry);
+        return true;
     }
 
     private void Remove(string name, bool died)
@@ -114,9 +134,9 @@ internal sealed class MembershipWatcher : IDisposable
         {
             if (!_known.Remove(name, out watched))
                 return;
+            _deadIncarnations.Add(watched.Entry.Incarnation);
         }
         PidFd.Close(watched.PidFd);
-        _deadIncarnations.Add(watched.Entry.Incarnation);
         _down(watched.Entry, died);
     }
 

@@ -4,18 +4,18 @@ using System.Text;
 using Shm.Actors;
 using Shm.Actors.Event;
 using Shm.Actors.Internal;
-using Shm.Primitives;
-using Shm.Primitives.Segments;
-using Shm.Transport.Membership;
+using Shm.Transport.Driver;
+using Shm.Transport.Spi;
 
 namespace Shm.Transport.Remoting;
 
 /// <summary>
-/// This process's node of a system: its directory entry, its inbox ring and reader, the links to the other nodes,
-/// membership events and remote DeathWatch. Created by the provider when the system starts; disposed when it
-/// terminates (leaving the directory and removing the inbox).
+/// The remoting layer of this process's node, above a <see cref="TransportDriver"/> (the shm driver): the handshake
+/// that tells each peer who we are (address, incarnation, pid) and turns its arrival into MemberUp, envelopes
+/// (serialization, remote refs, dispatch to local actors), remote DeathWatch, and MemberDown/AddressTerminated when an
+/// association ends. Created by the provider when the system starts; disposed when it terminates.
 /// </summary>
-internal sealed partial class ShmTransportNode : IDisposable
+internal sealed partial class ShmTransportNode : IAssociationEventListener, IDisposable
 {
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_writer;
@@ -24,11 +24,9 @@ internal sealed partial class ShmTransportNode : IDisposable
     private readonly IActorRefProvider _provider;
     private readonly IActorRefProvider _local;
     private readonly ShmTransportOptions _options;
-    private readonly SegmentOptions _segmentOptions;
-    private readonly NodeDirectory _directory;
-    private readonly NodeEntry _self;
-    private readonly ShmByteQueue _inbox;
-    private readonly ConcurrentDictionary<string, OutboundLink> _links = new();
+    private readonly TransportDriver _driver;
+    private readonly long _incarnation;
+    private readonly ConcurrentDictionary<string, PeerEndpoint> _peers = new();
     private readonly ConcurrentDictionary<string, RemoteActorRef> _remoteRefs = new();
     private readonly Utf8KeyCache<IActorRef> _recipients = new(65_536);
     private readonly Utf8KeyCache<IActorRef> _senders = new(65_536);
@@ -36,70 +34,60 @@ internal sealed partial class ShmTransportNode : IDisposable
     private readonly RemoteWatches _watches = new();
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new();
     private readonly ConcurrentDictionary<string, byte[]> _manifestBytes = new();
-    private readonly InboxReader _reader;
-    private readonly MembershipWatcher _membership;
     private readonly string _addressPrefix;
+    private readonly byte[] _handshake;
     private long _deadLetters;
     private long _corruptEnvelopes;
     private long _undeserializable;
-    private int _disposed;
+    private volatile bool _disposing;
 
-    public ShmTransportNode(ActorSystem system, IActorRefProvider provider, IActorRefProvider local, ShmTransportOptions options)
+    /// <param name="system">The system this node belongs to.</param>
+    /// <param name="provider">The resolving provider (remote refs included).</param>
+    /// <param name="local">The system's local provider.</param>
+    /// <param name="options">Transport options.</param>
+    /// <param name="driver">The driver below; null: the shm driver. Nothing here depends on which driver it is.</param>
+    public ShmTransportNode(ActorSystem system, IActorRefProvider provider, IActorRefProvider local, ShmTransportOptions options, TransportDriver? driver = null)
     {
         _system = system;
         _provider = provider;
         _local = local;
         _options = options;
-        _segmentOptions = SegmentOptions.Default with { Directory = options.SegmentDirectory };
         _addressPrefix = local.DefaultAddress.ToString();
-        _directory = NodeDirectory.Open(system.Name + ".nodes", _segmentOptions);
-        ShmByteQueue? inbox = null;
-        try
-        {
-            // The inbox is created under the directory's lock, before the entry is published: a node other nodes can
-            // see always has an inbox, and each incarnation gets a fresh one (nothing sent to an old one is read).
-            _self = _directory.Join(options.NodeName, incarnation =>
-            {
-                string name = $"{system.Name}.{options.NodeName}.{incarnation}.inbox";
-                ShmByteQueue.Unlink(name, _segmentOptions);
-                inbox = ShmByteQueue.CreateNew(name, options.InboxCapacity, options.EffectiveArenaBytes, _segmentOptions);
-                return name;
-            }, out string? replaced);
-            if (replaced is not null)
-                ShmByteQueue.Unlink(replaced, _segmentOptions);
-        }
-        catch
-        {
-            if (inbox is not null)
-            {
-                inbox.Unlink();
-                inbox.Dispose();
-            }
-            _directory.Dispose();
-            throw;
-        }
-        _inbox = inbox!;
-        _reader = new InboxReader(this, _inbox, options);
-        _membership = new MembershipWatcher(_directory, _self, OnMemberUp, OnMemberDown);
+        _driver = driver ?? new ShmTransportDriver(system.Name, options, system.Log);
+        (Address bound, TaskCompletionSource<IAssociationEventListener> listener) = _driver.Listen().GetAwaiter().GetResult();
+        // The shm driver's incarnation comes from the node directory; another driver gets a random uid per start.
+        _incarnation = _driver is ShmTransportDriver shm ? shm.Incarnation : Random.Shared.NextInt64(1, long.MaxValue);
+        _handshake = HandshakeFormat.Write(bound, _incarnation, Environment.ProcessId);
+        listener.SetResult(this);
     }
 
     /// <summary>This node's incarnation (unique per join of the directory).</summary>
-    public long Incarnation => _self.Incarnation;
+    public long Incarnation => _incarnation;
 
-    /// <summary>The other nodes currently up.</summary>
-    public IReadOnlyCollection<string> Members => [.. _links.Keys];
+    /// <summary>The other nodes whose handshake arrived and that are still associated.</summary>
+    public IReadOnlyCollection<string> Members => [.. _peers.Where(p => p.Value.IsUp).Select(p => p.Key)];
 
-    /// <summary>Messages that became dead letters here (node down or unknown, buffer full).</summary>
-    public long DeadLetterCount => Interlocked.Read(ref _deadLetters);
+    /// <summary>Messages that became dead letters here (node down or unknown, buffer full), plus payloads the driver dropped.</summary>
+    public long DeadLetterCount => Interlocked.Read(ref _deadLetters) + ((_driver as ShmTransportDriver)?.DroppedPayloads ?? 0);
 
-    /// <summary>Envelopes in the inbox that were malformed and skipped.</summary>
-    public long CorruptEnvelopeCount => Interlocked.Read(ref _corruptEnvelopes);
+    /// <summary>Envelopes (and driver frames) in the inbox that were malformed and skipped.</summary>
+    public long CorruptEnvelopeCount => Interlocked.Read(ref _corruptEnvelopes) + ((_driver as ShmTransportDriver)?.CorruptFrames ?? 0);
 
     /// <summary>Envelopes whose payload failed to deserialize (logged and dropped).</summary>
     public long UndeserializableCount => Interlocked.Read(ref _undeserializable);
 
-    /// <summary>Messages buffered for <paramref name="node"/> while its inbox is full.</summary>
-    public int BufferedFor(string node) => _links.TryGetValue(node, out OutboundLink? link) ? link.Buffered : 0;
+    /// <summary>The driver offered an association (a node came up): listen to it and introduce ourselves.</summary>
+    public void Notify(IAssociationEvent associationEvent)
+    {
+        if (associationEvent is not InboundAssociation { Handle: var handle } || handle.RemoteAddress.Host is not { } node)
+            return;
+        var peer = new PeerEndpoint(this, handle);
+        if (_peers.TryGetValue(node, out PeerEndpoint? old))
+            OnPeerDown(old, died: true);
+        _peers[node] = peer;
+        handle.ReadHandlerSource.TrySetResult(peer);
+        handle.Write(_handshake);
+    }
 
     public RemoteActorRef RemoteRefFor(ActorPath path) =>
         _remoteRefs.GetOrAdd(path.ToSerializationFormat(), static (_, state) => new RemoteActorRef(state.Node, state.Path), (Node: this, Path: path));
@@ -109,7 +97,7 @@ internal sealed partial class ShmTransportNode : IDisposable
     /// <exception cref="ArgumentException">The serialized message is larger than MaxMessageBytes.</exception>
     public void Send(RemoteActorRef recipient, object message, IActorRef? sender)
     {
-        if (!_links.TryGetValue(recipient.Node, out OutboundLink? link))
+        if (!_peers.TryGetValue(recipient.Node, out PeerEndpoint? peer))
         {
             DeadLetter(message, sender, recipient);
             return;
@@ -123,7 +111,7 @@ internal sealed partial class ShmTransportNode : IDisposable
             throw new ArgumentException(
                 $"A {message.GetType().FullName} to {recipient.Path} is {writer.WrittenCount} bytes serialized; the transport's MaxMessageBytes is {_options.MaxMessageBytes}.",
                 nameof(message));
-        if (!link.Send(writer.WrittenSpan, message, sender, recipient))
+        if (!peer.Handle.Write(writer.WrittenSpan))
             DeadLetter(message, sender, recipient);
     }
 
@@ -151,11 +139,11 @@ internal sealed partial class ShmTransportNode : IDisposable
 
     private bool SendSystem(RemoteActorRef target, SystemEnvelopeKind kind, IActorRef other, int flags = 0)
     {
-        if (!_links.TryGetValue(target.Node, out OutboundLink? link))
+        if (!_peers.TryGetValue(target.Node, out PeerEndpoint? peer))
             return false;
         ArrayBufferWriter<byte> writer = Writer();
         EnvelopeFormat.WriteHeader(writer, target.PathInNodeUtf8, SenderPath(other), (int)kind | flags, default, EnvelopeFormat.SystemMessage);
-        return link.Send(writer.WrittenSpan, kind, other, target);
+        return peer.Handle.Write(writer.WrittenSpan);
     }
 
     private static ArrayBufferWriter<byte> Writer()
@@ -177,8 +165,16 @@ internal sealed partial class ShmTransportNode : IDisposable
             : _manifestBytes.TryGetValue(manifest, out byte[]? cached) ? cached : Encoding.UTF8.GetBytes(manifest);
 
     /// <summary>One envelope from the inbox, on the reader thread. Never throws: bad input is counted and dropped.</summary>
-    internal void Dispatch(ReadOnlySpan<byte> envelope)
+    internal void Dispatch(PeerEndpoint from, ReadOnlySpan<byte> envelope)
     {
+        if (HandshakeFormat.IsHandshake(envelope))
+        {
+            if (HandshakeFormat.TryRead(envelope, out Address? address, out long incarnation, out int pid) && address.Host == from.Handle.RemoteAddress.Host)
+                OnPeerUp(from, address, incarnation, pid);
+            else
+                CountCorrupt();
+            return;
+        }
         if (!EnvelopeFormat.TryRead(envelope, out EnvelopeView view))
         {
             CountCorrupt();
@@ -254,60 +250,38 @@ internal sealed partial class ShmTransportNode : IDisposable
     internal void CountCorrupt()
     {
         if (Interlocked.Increment(ref _corruptEnvelopes) <= 10)
-            _system.Log.Warning("Skipped a malformed envelope in inbox {0}.", _self.InboxName);
+            _system.Log.Warning("Skipped a malformed envelope sent to node {0}.", _local.DefaultAddress);
     }
 
     private void DeadLetter(object message, IActorRef? sender, IActorRef recipient)
     {
         Interlocked.Increment(ref _deadLetters);
-        if (message is SystemEnvelopeKind)
-            return;
         _system.EventStream.Publish(new DeadLetter(message, sender ?? _local.DeadLetters, recipient));
     }
 
-    private Address AddressOf(string node) => new(_local.DefaultAddress.Protocol, _system.Name, node);
-
-    private void OnMemberUp(NodeEntry entry)
+    private void OnPeerUp(PeerEndpoint peer, Address address, long incarnation, int pid)
     {
-        ShmByteQueue inbox;
-        try
-        {
-            inbox = ShmByteQueue.OpenExisting(entry.InboxName, _segmentOptions);
-        }
-        catch (Exception error) when (error is IOException or InvalidDataException or ShmCorruptedException)
-        {
-            _system.Log.Warning("Node {0} is listed but its inbox {1} cannot be opened: {2}", entry.Name, entry.InboxName, error.Message);
+        if (!peer.MarkUp(incarnation))
             return;
-        }
-        var link = new OutboundLink(entry.Name, entry.Incarnation, inbox, _options.OutboundBufferMessages,
-            pending => DeadLetter(pending.Message, pending.Sender, pending.Recipient));
-        if (_links.TryRemove(entry.Name, out OutboundLink? old))
-            old.Dispose();
-        _links[entry.Name] = link;
-        _system.EventStream.Publish(new MemberUp(AddressOf(entry.Name), entry.Incarnation, entry.Pid));
+        _system.EventStream.Publish(new MemberUp(address, incarnation, pid));
     }
 
-    private void OnMemberDown(NodeEntry entry, bool died)
+    internal void OnPeerDown(PeerEndpoint peer, bool died)
     {
-        if (_links.TryGetValue(entry.Name, out OutboundLink? link) && link.Incarnation == entry.Incarnation && _links.TryRemove(new(entry.Name, link)))
-            link.Dispose();
-        foreach ((IActorRef watchee, InternalActorRef watcher) in _watches.RemoveNode(entry.Name))
+        string node = peer.Handle.RemoteAddress.Host!;
+        _peers.TryRemove(new(node, peer));
+        if (_disposing || !peer.MarkDown())
+            return;
+        foreach ((IActorRef watchee, InternalActorRef watcher) in _watches.RemoveNode(node))
             watcher.SendSystemMessage(new DeathWatchNotification(watchee, existenceConfirmed: false, addressTerminated: true));
-        _system.EventStream.Publish(new MemberDown(AddressOf(entry.Name), entry.Incarnation, died));
+        _system.EventStream.Publish(new MemberDown(peer.Handle.RemoteAddress, peer.Incarnation, died));
     }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (_disposing)
             return;
-        _directory.Leave(_self);
-        _membership.Dispose();
-        _reader.Dispose();
-        foreach (OutboundLink link in _links.Values)
-            link.Dispose();
-        _links.Clear();
-        _inbox.Unlink();
-        _inbox.Dispose();
-        _directory.Dispose();
+        _disposing = true;
+        _driver.Shutdown().GetAwaiter().GetResult();
     }
 }

@@ -1,34 +1,41 @@
-using Shm.Actors;
 using Shm.Primitives;
 
-namespace Shm.Transport.Remoting;
+namespace Shm.Transport.Driver;
 
 /// <summary>
 /// The way to one incarnation of another node: its inbox ring, plus a bounded buffer that absorbs a full ring so
 /// <c>Tell</c> never blocks. Order is kept: once anything is buffered, later messages queue behind it until the
-/// drain (an async wait on the ring, no thread) has moved it all. Past the bound, and once the node is down, messages
-/// become dead letters.
+/// drain (an async wait on the ring, no thread) has moved it all. Past the bound, and once the node is down, writes
+/// are refused.
 /// </summary>
 internal sealed class OutboundLink : IDisposable
 {
+    /// <summary>Bytes before the payload in every inbox frame: the origin's incarnation.</summary>
+    public const int FrameHeaderBytes = sizeof(long);
+
     private readonly object _gate = new();
     private readonly Queue<Pending> _pending = new();
     private readonly ShmByteQueue _inbox;
     private readonly int _bound;
-    private readonly Action<Pending> _deadLetter;
+    private readonly Action<int> _dropped;
     private bool _draining;
     private bool _closed;
 
-    /// <summary>A message waiting in the buffer: its envelope, and what a dead letter reports if it is never delivered.</summary>
-    internal readonly record struct Pending(byte[] Envelope, object Message, IActorRef? Sender, IActorRef Recipient);
+    /// <summary>A payload waiting in the buffer.</summary>
+    private readonly record struct Pending(byte[] Envelope);
 
-    public OutboundLink(string node, long incarnation, ShmByteQueue inbox, int bound, Action<Pending> deadLetter)
+    /// <param name="node">The node the link leads to.</param>
+    /// <param name="incarnation">Its incarnation.</param>
+    /// <param name="inbox">Its inbox (owned by the link from now on).</param>
+    /// <param name="bound">Payloads the buffer holds at most.</param>
+    /// <param name="dropped">Told how many buffered payloads were never delivered when the link closes.</param>
+    public OutboundLink(string node, long incarnation, ShmByteQueue inbox, int bound, Action<int> dropped)
     {
         Node = node;
         Incarnation = incarnation;
         _inbox = inbox;
         _bound = bound;
-        _deadLetter = deadLetter;
+        _dropped = dropped;
     }
 
     public string Node { get; }
@@ -45,18 +52,26 @@ internal sealed class OutboundLink : IDisposable
         }
     }
 
-    /// <summary>Delivers the envelope or buffers it; false when it must become a dead letter (link closed or buffer full).</summary>
-    public bool Send(ReadOnlySpan<byte> envelope, object message, IActorRef? sender, IActorRef recipient)
+    /// <summary>
+    /// Delivers the frame [<paramref name="origin"/> (8 bytes)][<paramref name="payload"/>] or buffers it; false when it
+    /// was not accepted (link closed or buffer full).
+    /// </summary>
+    public bool Send(long origin, ReadOnlySpan<byte> payload)
     {
+        Span<byte> header = stackalloc byte[FrameHeaderBytes];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(header, origin);
         lock (_gate)
         {
             if (_closed)
                 return false;
-            if (_pending.Count == 0 && _inbox.TryEnqueue(envelope))
+            if (_pending.Count == 0 && _inbox.TryEnqueue(header, payload))
                 return true;
             if (_pending.Count >= _bound)
                 return false;
-            _pending.Enqueue(new Pending(envelope.ToArray(), message, sender, recipient));
+            byte[] frame = new byte[FrameHeaderBytes + payload.Length];
+            header.CopyTo(frame);
+            payload.CopyTo(frame.AsSpan(FrameHeaderBytes));
+            _pending.Enqueue(new Pending(frame));
             if (_draining)
                 return true;
             _draining = true;
@@ -93,20 +108,20 @@ internal sealed class OutboundLink : IDisposable
         }
     }
 
-    /// <summary>Closes the link (the node went down or this node stops): buffered messages become dead letters.</summary>
+    /// <summary>Closes the link (the node went down or this node stops): buffered payloads are dropped and counted.</summary>
     public void Dispose()
     {
-        Pending[] left;
+        int left;
         lock (_gate)
         {
             if (_closed)
                 return;
             _closed = true;
-            left = [.. _pending];
+            left = _pending.Count;
             _pending.Clear();
         }
         _inbox.Dispose();
-        foreach (Pending pending in left)
-            _deadLetter(pending);
+        if (left > 0)
+            _dropped(left);
     }
 }

@@ -1,7 +1,7 @@
 using Shm.Primitives;
 using Shm.Primitives.Threading;
 
-namespace Shm.Transport.Remoting;
+namespace Shm.Transport.Driver;
 
 /// <summary>
 /// The one reader of a node's inbox: a thread that takes envelopes in batches (one lock hold per batch) and hands each
@@ -10,25 +10,36 @@ namespace Shm.Transport.Remoting;
 internal sealed class InboxReader : IDisposable
 {
     private static readonly TimeSpan s_wakeInterval = TimeSpan.FromMilliseconds(100);
-    private readonly ShmTransportNode _node;
+    private readonly ShmTransportDriver _node;
     private readonly ShmByteQueue _inbox;
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
     private readonly int _bufferBytes;
     private readonly bool _spin;
+    private readonly Task _listening;
 
-    public InboxReader(ShmTransportNode node, ShmByteQueue inbox, ShmTransportOptions options)
+    public InboxReader(ShmTransportDriver node, ShmByteQueue inbox, ShmTransportOptions options, Task listening)
     {
         _node = node;
         _inbox = inbox;
         _bufferBytes = Math.Max(options.MaxMessageBytes, 1 << 20);
         _spin = options.WaitStrategy == ShmWaitStrategy.SpinThenSleep;
+        _listening = listening;
         _thread = new Thread(Run) { IsBackground = true, Name = $"Shm inbox {options.NodeName}" };
         _thread.Start();
     }
 
     private void Run()
     {
+        // Nothing is read before the layer above listens: until then the ring holds what arrives, in order.
+        try
+        {
+            _listening.Wait(_stop.Token);
+        }
+        catch (Exception error) when (error is OperationCanceledException or AggregateException)
+        {
+            return; // stopped, or the driver shut down before anyone listened
+        }
         byte[] buffer = new byte[_bufferBytes];
         int[] lengths = new int[256];
         while (!_stop.IsCancellationRequested)
@@ -55,7 +66,7 @@ internal sealed class InboxReader : IDisposable
             {
                 try
                 {
-                    _node.Dispatch(buffer.AsSpan(offset, lengths[i]));
+                    _node.Deliver(buffer, offset, lengths[i]);
                 }
                 catch (Exception)
                 {

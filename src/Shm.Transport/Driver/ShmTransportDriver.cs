@@ -1,0 +1,238 @@
+using System.Buffers.Binary;
+using Shm.Actors;
+using Shm.Actors.Event;
+using Shm.Primitives;
+using Shm.Primitives.Segments;
+using Shm.Transport.Membership;
+using Shm.Transport.Spi;
+
+namespace Shm.Transport.Driver;
+
+/// <summary>
+/// The shared-memory transport driver. Binding a node joins the system's node directory and creates the node's inbox
+/// ring (many writers, one reader); an association to another node is its inbox ring (written) plus the frames of
+/// ours that it wrote (read). Frames are [origin incarnation (8 bytes)][payload]. Membership comes from the directory
+/// and a pidfd per other node: every node that comes up is offered as an inbound association, and one that dies or
+/// leaves is disassociated (Unknown or Shutdown) as soon as the kernel reports it.
+/// </summary>
+internal sealed class ShmTransportDriver : TransportDriver, IDisposable
+{
+    private readonly string _system;
+    private readonly ShmTransportOptions _options;
+    private readonly ILoggingAdapter _log;
+    private readonly SegmentOptions _segmentOptions;
+    private readonly TaskCompletionSource<IAssociationEventListener> _listener = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<long, ShmAssociationHandle> _byIncarnation = [];
+    private readonly Dictionary<string, ShmAssociationHandle> _byNode = [];
+    private NodeDirectory? _directory;
+    private NodeEntry _self;
+    private ShmByteQueue? _inbox;
+    private InboxReader? _reader;
+    private MembershipWatcher? _membership;
+    private Address? _bound;
+    private long _corrupt;
+    private long _dropped;
+    private int _disposed;
+
+    public ShmTransportDriver(string system, ShmTransportOptions options, ILoggingAdapter log)
+    {
+        _system = system;
+        _options = options;
+        _log = log;
+        _segmentOptions = SegmentOptions.Default with { Directory = options.SegmentDirectory };
+    }
+
+    public override string SchemeIdentifier => Address.LocalProtocol;
+
+    public override long MaximumPayloadBytes => _options.MaxMessageBytes;
+
+    /// <summary>This node's incarnation (valid after Listen).</summary>
+    public long Incarnation => _self.Incarnation;
+
+    /// <summary>Frames in the inbox that were malformed (too short, unknown origin) and skipped.</summary>
+    public long CorruptFrames => Interlocked.Read(ref _corrupt);
+
+    /// <summary>Payloads accepted by Write but never delivered (their node went down while they were buffered).</summary>
+    public long DroppedPayloads => Interlocked.Read(ref _dropped);
+
+    public override Task<(Address Bound, TaskCompletionSource<IAssociationEventListener> ListenerPromise)> Listen()
+    {
+        _directory = NodeDirectory.Open(_system + ".nodes", _segmentOptions);
+        try
+        {
+            // The inbox is created under the directory's lock, before the entry is published: a node others can see
+            // always has an inbox, and each incarnation gets a fresh one (nothing sent to an old one is ever read).
+            _self = _directory.Join(_options.NodeName, incarnation =>
+            {
+                string name = $"{_system}.{_options.NodeName}.{incarnation}.inbox";
+                ShmByteQueue.Unlink(name, _segmentOptions);
+                _inbox = ShmByteQueue.CreateNew(name, _options.InboxCapacity, _options.EffectiveArenaBytes, _segmentOptions);
+                return name;
+            }, out string? replaced);
+            if (replaced is not null)
+                ShmByteQueue.Unlink(replaced, _segmentOptions);
+        }
+        catch
+        {
+            if (_inbox is not null)
+            {
+                _inbox.Unlink();
+                _inbox.Dispose();
+            }
+            _directory.Dispose();
+            throw;
+        }
+        _bound = AddressOf(_options.NodeName);
+        _reader = new InboxReader(this, _inbox!, _options, _listener.Task);
+        _membership = new MembershipWatcher(_directory, _self, OnMemberUp, OnMemberDown);
+        return Task.FromResult((_bound, _listener));
+    }
+
+    public override bool IsResponsibleFor(Address remote) =>
+        remote.Protocol == SchemeIdentifier && remote.System == _system && remote.Host is not null && remote.Port is null;
+
+    public override Task<AssociationHandle> Associate(Address remote)
+    {
+        lock (_byNode)
+        {
+            if (IsResponsibleFor(remote) && _byNode.TryGetValue(remote.Host!, out ShmAssociationHandle? handle))
+                return Task.FromResult<AssociationHandle>(handle);
+        }
+        return Task.FromException<AssociationHandle>(new InvalidAssociationException($"No node {remote.Host} of system {_system} is up."));
+    }
+
+    /// <summary>The open association to <paramref name="node"/>, if it is up (the layer above's fast path).</summary>
+    public bool TryGetHandle(string node, out ShmAssociationHandle? handle)
+    {
+        lock (_byNode)
+            return _byNode.TryGetValue(node, out handle);
+    }
+
+    public override Task<bool> Shutdown()
+    {
+        Dispose();
+        return Task.FromResult(true);
+    }
+
+    /// <summary>A frame from the inbox, on the reader thread: routed to the association of its origin.</summary>
+    internal void Deliver(byte[] buffer, int offset, int length)
+    {
+        if (length < OutboundLink.FrameHeaderBytes)
+        {
+            CountCorrupt();
+            return;
+        }
+        long origin = BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(offset));
+        ShmAssociationHandle? handle;
+        lock (_byNode)
+            _byIncarnation.TryGetValue(origin, out handle);
+        // A frame can come from a node whose join we have not seen yet: look at the directory now rather than drop it.
+        if (handle is null && (handle = AdmitUnseen(origin)) is null)
+        {
+            CountCorrupt();
+            return;
+        }
+        handle.Deliver(buffer, offset + OutboundLink.FrameHeaderBytes, length - OutboundLink.FrameHeaderBytes);
+    }
+
+    private ShmAssociationHandle? AdmitUnseen(long origin)
+    {
+        foreach (NodeEntry entry in _directory!.Snapshot())
+        {
+            // Through the watcher, so the node is watched (pidfd, leave) from now on, not only after its next rescan.
+            if (entry.Incarnation == origin && _membership!.Admit(entry))
+            {
+                lock (_byNode)
+                    return _byIncarnation.GetValueOrDefault(origin);
+            }
+        }
+        return null;
+    }
+
+    internal void CountCorrupt()
+    {
+        if (Interlocked.Increment(ref _corrupt) <= 10)
+            _log.Warning("Skipped a malformed frame in inbox {0}.", _self.InboxName);
+    }
+
+    private Address AddressOf(string node) => new(SchemeIdentifier, _system, node);
+
+    private void OnMemberUp(NodeEntry entry)
+    {
+        lock (_byNode)
+        {
+            if (_byIncarnation.ContainsKey(entry.Incarnation))
+                return; // admitted already by a frame that came first
+        }
+        ShmByteQueue inbox;
+        try
+        {
+            inbox = ShmByteQueue.OpenExisting(entry.InboxName, _segmentOptions);
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or ShmCorruptedException)
+        {
+            _log.Warning("Node {0} is listed but its inbox {1} cannot be opened: {2}", entry.Name, entry.InboxName, error.Message);
+            return;
+        }
+        var link = new OutboundLink(entry.Name, entry.Incarnation, inbox, _options.OutboundBufferMessages, count => Interlocked.Add(ref _dropped, count));
+        var handle = new ShmAssociationHandle(_bound!, AddressOf(entry.Name), entry, link) { OriginIncarnation = _self.Incarnation };
+        ShmAssociationHandle? replaced;
+        lock (_byNode)
+        {
+            if (_byIncarnation.ContainsKey(entry.Incarnation))
+            {
+                link.Dispose();
+                return;
+            }
+            _byNode.Remove(entry.Name, out replaced);
+            _byNode[entry.Name] = handle;
+            _byIncarnation[entry.Incarnation] = handle;
+        }
+        if (replaced is not null)
+            Close(replaced, DisassociateInfo.Unknown);
+        _listener.Task.ContinueWith(static (task, state) => task.Result.Notify(new InboundAssociation((AssociationHandle)state!)),
+            handle, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void OnMemberDown(NodeEntry entry, bool died)
+    {
+        ShmAssociationHandle? handle;
+        lock (_byNode)
+        {
+            if (!_byIncarnation.Remove(entry.Incarnation, out handle))
+                return;
+            if (_byNode.TryGetValue(entry.Name, out ShmAssociationHandle? current) && ReferenceEquals(current, handle))
+                _byNode.Remove(entry.Name);
+        }
+        Close(handle, died ? DisassociateInfo.Unknown : DisassociateInfo.Shutdown);
+    }
+
+    private void Close(ShmAssociationHandle handle, DisassociateInfo reason)
+    {
+        lock (_byNode)
+            _byIncarnation.Remove(handle.Peer.Incarnation);
+        handle.Close(reason);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0 || _directory is null)
+            return;
+        _directory.Leave(_self);
+        _membership?.Dispose();
+        _listener.TrySetCanceled();
+        _reader?.Dispose();
+        ShmAssociationHandle[] handles;
+        lock (_byNode)
+        {
+            handles = [.. _byIncarnation.Values];
+            _byIncarnation.Clear();
+            _byNode.Clear();
+        }
+        foreach (ShmAssociationHandle handle in handles)
+            handle.Close(DisassociateInfo.Shutdown);
+        _inbox?.Unlink();
+        _inbox?.Dispose();
+        _directory.Dispose();
+    }
+}
