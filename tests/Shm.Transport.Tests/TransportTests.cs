@@ -92,6 +92,26 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public void Empty_and_large_payloads_cross_intact()
+    {
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b");
+        var (collector, inbox) = Collector.Start(b, "collector");
+        AwaitMembers(a, "b");
+        IActorRef remote = a.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
+        byte[] large = Enumerable.Range(0, 200_000).Select(i => (byte)(i * 31)).ToArray();
+        remote.Tell("");
+        remote.Tell(Array.Empty<byte>());
+        remote.Tell(large);
+        remote.Tell(new string('é', 50_000));
+        Assert.Equal("", inbox.Next().Message);
+        Assert.Equal(Array.Empty<byte>(), inbox.Next().Message);
+        Assert.Equal(large, inbox.Next().Message);
+        Assert.Equal(new string('é', 50_000), inbox.Next().Message);
+    }
+
+    [Fact]
     public void Members_see_each_other_join_and_leave_on_the_event_stream()
     {
         using var cluster = new MultiNodeCluster();
