@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Shm.Primitives.Diagnostics;
 using Shm.Primitives.ReqRep;
 using Shm.Primitives.Segments;
 
@@ -21,9 +20,14 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
     private const int IdBytes = sizeof(ulong);
     private static readonly ResponseReader<byte[]> s_reader = static response => response.ToArray();
     private readonly ShmByteQueue _queue;
+    private readonly RequestEnqueuer<ReadOnlySpan<byte>> _enqueue;
 
     private ShmReqRepClient(Segment segment, in ReqRepGeometry geometry, ShmByteQueue queue)
-        : base(segment, geometry, queue, queue.Participants) => _queue = queue;
+        : base(segment, geometry, queue, queue.Participants)
+    {
+        _queue = queue;
+        _enqueue = Enqueue;
+    }
 
     /// <summary>Opens an existing channel (a server creates it).</summary>
     /// <exception cref="FileNotFoundException">No channel of that name exists yet.</exception>
@@ -49,28 +53,18 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
     /// <exception cref="ArgumentException">The request is longer than <see cref="MaxRequestBytes"/>.</exception>
     public ShmSendResult TrySend(ReadOnlySpan<byte> request, out RequestId id)
     {
-        ThrowIfDisposed();
         ThrowIfTooLong(request.Length);
-        if (!TryAcquireSlot(out id))
-            return ShmSendResult.NoFreeSlot;
-        FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
-        Span<byte> header = stackalloc byte[IdBytes];
-        BinaryPrimitives.WriteUInt64LittleEndian(header, id.Value);
-        if (!_queue.TryEnqueue(header, request))
-        {
-            ReleaseUnsent(id);
-            id = default;
-            return ShmSendResult.QueueFull;
-        }
-        FaultPoint.Hit(FaultPoints.ReqRepClientSent);
-        return ShmSendResult.Sent;
+        return TrySendCore(request, _enqueue, out id);
     }
 
     /// <summary>Sends a request, waiting up to <paramref name="timeout"/> for a free slot and then for queue room.</summary>
     /// <returns>The id to read the response by (<see cref="ShmReqRepClientBase{TResponse}.Get"/>).</returns>
     /// <exception cref="TimeoutException">No slot, or no queue room, within the timeout (the message says which; no slot is kept).</exception>
-    public RequestId Send(ReadOnlySpan<byte> request, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        SendBy(request, DeadlineOf(timeout), timeout, cancellationToken);
+    public RequestId Send(ReadOnlySpan<byte> request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ThrowIfTooLong(request.Length);
+        return SendCore(request, _enqueue, DeadlineOf(timeout), timeout, cancellationToken);
+    }
 
     /// <summary>
     /// Sends a request and waits for its response, with one deadline covering the send and the wait. At timeout the
@@ -82,7 +76,8 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
     public byte[] Request(ReadOnlySpan<byte> request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         long deadline = DeadlineOf(timeout);
-        RequestId id = SendBy(request, deadline, timeout, cancellationToken);
+        ThrowIfTooLong(request.Length);
+        RequestId id = SendCore(request, _enqueue, deadline, timeout, cancellationToken);
         return Await(id, deadline, timeout, abandon: true, cancellationToken);
     }
 
@@ -97,29 +92,14 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
         return RequestAsyncCore((out RequestId id) => TrySend(request.Span, out id), cancellationToken);
     }
 
-    private RequestId SendBy(ReadOnlySpan<byte> request, long deadline, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The request as one queue message: its id (8 bytes) then its payload, joined without a copy.</summary>
+    private bool Enqueue(ReadOnlySpan<byte> request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        ThrowIfDisposed();
-        ThrowIfTooLong(request.Length);
-        if (!AcquireSlot(deadline, cancellationToken, out RequestId id))
-            throw new TimeoutException($"ShmReqRep '{Name}' had no free response slot (all {ResponseSlots} in flight) within {timeout}.");
-        FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
         Span<byte> header = stackalloc byte[IdBytes];
         BinaryPrimitives.WriteUInt64LittleEndian(header, id.Value);
-        bool queued = false;
-        try
-        {
-            queued = _queue.TryEnqueue(header, request, Remaining(deadline), Spin, cancellationToken);
-        }
-        finally
-        {
-            if (!queued)
-                ReleaseUnsent(id);
-        }
-        if (!queued)
-            throw new TimeoutException($"ShmReqRep '{Name}' request queue stayed full ({RequestCapacity} requests) for {timeout}.");
-        FaultPoint.Hit(FaultPoints.ReqRepClientSent);
-        return id;
+        return timeout is { } wait
+            ? _queue.TryEnqueue(header, request, wait, Spin, cancellationToken)
+            : _queue.TryEnqueue(header, request);
     }
 
     private void ThrowIfTooLong(int length)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Shm.Primitives.Diagnostics;
 using Shm.Primitives.Participants;
 using Shm.Primitives.ReqRep;
 using Shm.Primitives.Segments;
@@ -93,8 +94,58 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
         return CountCancel(Slots.Release(id, evenIfReady: false));
     }
 
+    /// <summary>
+    /// The variant's half of a send: puts <paramref name="request"/> with its <paramref name="id"/> into the request
+    /// queue; with a null <paramref name="timeout"/>, one try (the queue's lock is still waited for), else waiting up to it.
+    /// </summary>
+    private protected delegate bool RequestEnqueuer<TRequest>(TRequest request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)
+        where TRequest : allows ref struct;
+
+    /// <summary>TrySend of both variants: take a slot, queue the request, or say which of the two failed (keeping no slot).</summary>
+    private protected ShmSendResult TrySendCore<TRequest>(TRequest request, RequestEnqueuer<TRequest> enqueue, out RequestId id)
+        where TRequest : allows ref struct
+    {
+        ThrowIfDisposed();
+        if (!TryAcquireSlot(out id))
+            return ShmSendResult.NoFreeSlot;
+        FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
+        if (!enqueue(request, id, null, CancellationToken.None))
+        {
+            ReleaseUnsent(id);
+            id = default;
+            return ShmSendResult.QueueFull;
+        }
+        FaultPoint.Hit(FaultPoints.ReqRepClientSent);
+        return ShmSendResult.Sent;
+    }
+
+    /// <summary>Send of both variants: a slot, then queue room, both by <paramref name="deadline"/>; no slot is kept on failure.</summary>
+    /// <exception cref="TimeoutException">No slot, or no queue room, in time (the message says which).</exception>
+    private protected RequestId SendCore<TRequest>(TRequest request, RequestEnqueuer<TRequest> enqueue, long deadline, TimeSpan timeout, CancellationToken cancellationToken)
+        where TRequest : allows ref struct
+    {
+        ThrowIfDisposed();
+        if (!AcquireSlot(deadline, cancellationToken, out RequestId id))
+            throw new TimeoutException($"ShmReqRep '{Name}' had no free response slot (all {ResponseSlots} in flight) within {timeout}.");
+        FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
+        bool queued = false;
+        try
+        {
+            queued = enqueue(request, id, Remaining(deadline), cancellationToken);
+        }
+        finally
+        {
+            if (!queued)
+                ReleaseUnsent(id);
+        }
+        if (!queued)
+            throw new TimeoutException($"ShmReqRep '{Name}' request queue stayed full ({RequestCapacity} requests) for {timeout}.");
+        FaultPoint.Hit(FaultPoints.ReqRepClientSent);
+        return id;
+    }
+
     /// <summary>Takes a slot now; if none is free, frees dead clients' slots (rate-limited) and tries once more.</summary>
-    private protected bool TryAcquireSlot(out RequestId id)
+    private bool TryAcquireSlot(out RequestId id)
     {
         if (Slots.TryAcquire(_client, ref _hint, out id))
             return true;
@@ -103,11 +154,11 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
     }
 
     /// <summary>Waits for a slot until <paramref name="deadline"/>.</summary>
-    private protected bool AcquireSlot(long deadline, CancellationToken cancellationToken, out RequestId id) =>
+    private bool AcquireSlot(long deadline, CancellationToken cancellationToken, out RequestId id) =>
         Slots.TryAcquire(_client, ref _hint, out id) || Slots.WaitForSlot(_client, ref _hint, deadline, ReapDeadClients, cancellationToken, out id);
 
     /// <summary>Frees the slot of a request that never made it into the queue.</summary>
-    private protected void ReleaseUnsent(RequestId id) => Slots.Release(id, evenIfReady: true);
+    private void ReleaseUnsent(RequestId id) => Slots.Release(id, evenIfReady: true);
 
     /// <summary>Waits for the reply until the deadline; with <paramref name="abandon"/> (Request) a timeout or cancel frees the slot.</summary>
     private protected TResponse Await(RequestId id, long deadline, TimeSpan timeout, bool abandon, CancellationToken cancellationToken)

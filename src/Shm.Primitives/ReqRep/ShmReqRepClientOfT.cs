@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Shm.Primitives.Diagnostics;
 using Shm.Primitives.ReqRep;
 using Shm.Primitives.Segments;
 
@@ -21,11 +20,13 @@ public sealed class ShmReqRepClient<TReq, TResp> : ShmReqRepClientBase<TResp>
 {
     private static readonly ResponseReader<TResp> s_reader = static response => MemoryMarshal.Read<TResp>(response);
     private readonly ShmQueue<RequestCell<TReq, TResp>> _queue;
+    private readonly RequestEnqueuer<TReq> _enqueue;
 
     private ShmReqRepClient(Segment segment, in ReqRepGeometry geometry, ShmQueue<RequestCell<TReq, TResp>> queue)
         : base(segment, geometry, queue, queue.Participants)
     {
         _queue = queue;
+        _enqueue = Enqueue;
         queue.LostToDeadConsumer = cell => Slots.FailRequest(cell.Id);
     }
 
@@ -46,26 +47,12 @@ public sealed class ShmReqRepClient<TReq, TResp> : ShmReqRepClientBase<TResp>
 
     /// <summary>Sends a request without waiting: takes a response slot and queues the request.</summary>
     /// <returns><see cref="ShmSendResult.Sent"/> with the id to read the response by; or why not (no slot is kept then).</returns>
-    public ShmSendResult TrySend(TReq request, out RequestId id)
-    {
-        ThrowIfDisposed();
-        if (!TryAcquireSlot(out id))
-            return ShmSendResult.NoFreeSlot;
-        FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
-        if (!_queue.TryEnqueue(new RequestCell<TReq, TResp> { Id = id.Value, Value = request }))
-        {
-            ReleaseUnsent(id);
-            id = default;
-            return ShmSendResult.QueueFull;
-        }
-        FaultPoint.Hit(FaultPoints.ReqRepClientSent);
-        return ShmSendResult.Sent;
-    }
+    public ShmSendResult TrySend(TReq request, out RequestId id) => TrySendCore(request, _enqueue, out id);
 
     /// <summary>Sends a request, waiting up to <paramref name="timeout"/> for a free slot and then for queue room.</summary>
     /// <exception cref="TimeoutException">No slot, or no queue room, within the timeout (the message says which; no slot is kept).</exception>
     public RequestId Send(TReq request, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        SendBy(request, DeadlineOf(timeout), timeout, cancellationToken);
+        SendCore(request, _enqueue, DeadlineOf(timeout), timeout, cancellationToken);
 
     /// <summary>Sends a request and waits for its response, one deadline covering both; at timeout the request is abandoned.</summary>
     /// <exception cref="TimeoutException">No slot, no queue room or no response within the timeout.</exception>
@@ -73,7 +60,7 @@ public sealed class ShmReqRepClient<TReq, TResp> : ShmReqRepClientBase<TResp>
     public TResp Request(TReq request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         long deadline = DeadlineOf(timeout);
-        RequestId id = SendBy(request, deadline, timeout, cancellationToken);
+        RequestId id = SendCore(request, _enqueue, deadline, timeout, cancellationToken);
         return Await(id, deadline, timeout, abandon: true, cancellationToken);
     }
 
@@ -83,25 +70,10 @@ public sealed class ShmReqRepClient<TReq, TResp> : ShmReqRepClientBase<TResp>
 
     internal override void ExamineQueue() => _queue.ResolveDeadClaims();
 
-    private RequestId SendBy(TReq request, long deadline, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The request as one queue cell: its id and its value.</summary>
+    private bool Enqueue(TReq request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        ThrowIfDisposed();
-        if (!AcquireSlot(deadline, cancellationToken, out RequestId id))
-            throw new TimeoutException($"ShmReqRep '{Name}' had no free response slot (all {ResponseSlots} in flight) within {timeout}.");
-        FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
-        bool queued = false;
-        try
-        {
-            queued = _queue.TryEnqueue(new RequestCell<TReq, TResp> { Id = id.Value, Value = request }, Remaining(deadline), cancellationToken);
-        }
-        finally
-        {
-            if (!queued)
-                ReleaseUnsent(id);
-        }
-        if (!queued)
-            throw new TimeoutException($"ShmReqRep '{Name}' request queue stayed full ({RequestCapacity} requests) for {timeout}.");
-        FaultPoint.Hit(FaultPoints.ReqRepClientSent);
-        return id;
+        var cell = new RequestCell<TReq, TResp> { Id = id.Value, Value = request };
+        return timeout is { } wait ? _queue.TryEnqueue(cell, wait, cancellationToken) : _queue.TryEnqueue(cell);
     }
 }
