@@ -181,17 +181,43 @@ internal sealed unsafe class ResponseSlotTable
             SlotState state = StateOf(c);
             if (state == SlotState.Ready && !evenIfReady)
                 return CancelOutcome.ReplyArrived;
-            if ((c & CancelledBit) != 0 && Members.IsServerAlive(ServerOf(c)))
-                return CancelOutcome.Stale; // already given up; the writing server frees it
-            // A live writer frees the slot when done; a dead one never will, so its slot is freed here.
-            bool writing = state == SlotState.Writing && Members.IsServerAlive(ServerOf(c));
-            ulong next = writing ? c | CancelledBit : c & GenerationMask;
-            if (Interlocked.CompareExchange(ref control, next, c) != c)
-                continue;
-            if (!writing)
-                SignalFreed();
-            return CancelOutcome.Released;
+            switch (TryAbandon(id.Slot, c))
+            {
+                case Abandon.Raced:
+                    continue;
+                case Abandon.AlreadyLeft:
+                    return CancelOutcome.Stale; // already given up; the writing server frees it
+                default:
+                    return CancelOutcome.Released;
+            }
         }
+    }
+
+    /// <summary>
+    /// Gives up the slot whose control word was <paramref name="c"/>. A live writer is left to free it (Cancelled) when it
+    /// finishes; any other state, a dead writer's included (it never will), is freed now. Waiters are woken to see it.
+    /// </summary>
+    private Abandon TryAbandon(int slot, ulong c)
+    {
+        bool writerLives = StateOf(c) == SlotState.Writing && Members.IsServerAlive(ServerOf(c));
+        if (writerLives && (c & CancelledBit) != 0)
+            return Abandon.AlreadyLeft;
+        ulong next = writerLives ? c | CancelledBit : c & GenerationMask;
+        if (Interlocked.CompareExchange(ref ControlOf(slot), next, c) != c)
+            return Abandon.Raced;
+        WakeWaiters(slot, c);
+        if (writerLives)
+            return Abandon.LeftToWriter;
+        SignalFreed();
+        return Abandon.Freed;
+    }
+
+    private enum Abandon
+    {
+        Freed,
+        LeftToWriter,
+        AlreadyLeft,
+        Raced,
     }
 
     /// <summary>Marks the request's slot as having a sleeper (sync: on the slot; async: on the client's doorbell).</summary>
@@ -340,21 +366,10 @@ internal sealed unsafe class ResponseSlotTable
                 ulong c = Volatile.Read(ref control);
                 if (StateOf(c) == SlotState.Free || ClientOf(c) != client)
                     break;
-                bool writing = StateOf(c) == SlotState.Writing && Members.IsServerAlive(ServerOf(c));
-                if (writing && (c & CancelledBit) != 0)
-                {
-                    remaining = true;
-                    break;
-                }
-                ulong next = writing ? c | CancelledBit : c & GenerationMask;
-                if (Interlocked.CompareExchange(ref control, next, c) != c)
+                Abandon outcome = TryAbandon(slot, c);
+                if (outcome == Abandon.Raced)
                     continue;
-                remaining |= writing;
-                if (!writing)
-                {
-                    WakeWaiters(slot, c);
-                    SignalFreed();
-                }
+                remaining |= outcome != Abandon.Freed;
                 break;
             }
         }
@@ -471,7 +486,7 @@ internal sealed unsafe class ResponseSlotTable
         }
     }
 
-    /// <summary>Frees every slot (a Get on any earlier id then says stale); slots being written are left to their writer.</summary>
+    /// <summary>Frees every slot (a Get on any earlier id then says stale); slots a live server is writing are left to it.</summary>
     public void ClearAll()
     {
         for (int slot = 0; slot < _count; slot++)
@@ -480,17 +495,10 @@ internal sealed unsafe class ResponseSlotTable
             while (true)
             {
                 ulong c = Volatile.Read(ref control);
-                if (StateOf(c) == SlotState.Free || (c & CancelledBit) != 0)
+                if (StateOf(c) == SlotState.Free || TryAbandon(slot, c) != Abandon.Raced)
                     break;
-                bool writing = StateOf(c) == SlotState.Writing;
-                ulong next = writing ? c | CancelledBit : c & GenerationMask;
-                if (Interlocked.CompareExchange(ref control, next, c) != c)
-                    continue;
-                WakeWaiters(slot, c);
-                break;
             }
         }
-        SignalFreed();
     }
 
     private void WakeWaiters(int slot, ulong old)
