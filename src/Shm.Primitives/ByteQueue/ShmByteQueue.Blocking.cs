@@ -86,7 +86,11 @@ public sealed unsafe partial class ShmByteQueue
     /// Waits up to <paramref name="timeout"/> for at least one message, then takes what is there and fits (see
     /// <see cref="DequeueMany(Span{byte}, Span{int})"/>). Returns 0 at timeout.
     /// </summary>
-    public int DequeueMany(Span<byte> buffer, Span<int> lengths, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public int DequeueMany(Span<byte> buffer, Span<int> lengths, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        DequeueMany(buffer, lengths, timeout, spin: true, cancellationToken);
+
+    /// <summary>As the public DequeueMany with a timeout; without <paramref name="spin"/> the wait goes straight to the futex.</summary>
+    internal int DequeueMany(Span<byte> buffer, Span<int> lengths, TimeSpan timeout, bool spin, CancellationToken cancellationToken)
     {
         ThrowHelper.ValidateTimeout(timeout);
         long deadline = LockDeadline(timeout);
@@ -94,7 +98,7 @@ public sealed unsafe partial class ShmByteQueue
         if (taken > 0 || lengths.IsEmpty)
             return taken;
         var attempt = new DequeueManyAttempt(this, buffer, lengths, deadline);
-        _sleepers.Wait(this, ref attempt, consumerSide: true, timeout, cancellationToken);
+        _sleepers.Wait(this, ref attempt, consumerSide: true, timeout, cancellationToken, spin);
         return attempt.Taken;
     }
 

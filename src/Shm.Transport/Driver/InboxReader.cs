@@ -1,5 +1,4 @@
 using Shm.Primitives;
-using Shm.Primitives.Threading;
 
 namespace Shm.Transport.Driver;
 
@@ -44,17 +43,15 @@ internal sealed class InboxReader : IDisposable
         int[] lengths = new int[256];
         while (!_stop.IsCancellationRequested)
         {
-            var attempt = new TakeBatch(_inbox, buffer, lengths);
+            int taken;
             try
             {
-                if (!attempt.TryOnce())
-                    _inbox.WaitAsConsumer(ref attempt, s_wakeInterval, _spin, _stop.Token);
+                taken = _inbox.DequeueMany(buffer, lengths, s_wakeInterval, _spin, _stop.Token);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-            int taken = attempt.Taken;
             if (taken == 0)
             {
                 if (_inbox.TryPeekLength(out int length) && length > buffer.Length && _inbox.TryDequeue(out byte[] _))
@@ -75,14 +72,6 @@ internal sealed class InboxReader : IDisposable
                 offset += lengths[i];
             }
         }
-    }
-
-    /// <summary>One non-blocking batch take, repeated by the queue's sleepers.</summary>
-    private struct TakeBatch(ShmByteQueue inbox, byte[] buffer, int[] lengths) : IWaitAttempt
-    {
-        public int Taken;
-
-        public bool TryOnce() => (Taken = inbox.DequeueMany(buffer, lengths)) > 0;
     }
 
     public void Dispose()
