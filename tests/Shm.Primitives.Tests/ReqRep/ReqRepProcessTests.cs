@@ -10,34 +10,6 @@ public sealed class ReqRepProcessTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly int Kills = (int)TestSize.Get("SHM_REQREP_KILLS", 20);
 
-    /// <summary>In-test server threads answering with ReqRepEcho.Answer until disposed.</summary>
-    private sealed class ServingThread : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _task;
-
-        public ServingThread(ShmReqRepServer server) => _task = Task.Run(() =>
-        {
-            try
-            {
-                while (true)
-                {
-                    ShmRequest request = server.Receive(Timeout.InfiniteTimeSpan, _stop.Token);
-                    server.Reply(request.Id, ReqRepEcho.Answer(request.Payload.Span));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _task.Wait();
-        }
-    }
-
     [Fact]
     public void Four_client_processes_and_two_server_processes_get_only_their_own_responses_and_leak_no_slot()
     {

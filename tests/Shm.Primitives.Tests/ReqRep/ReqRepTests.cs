@@ -10,30 +10,13 @@ public sealed class ReqRepTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    /// <summary>A server thread answering with ReqRepEcho.Answer until the token is cancelled.</summary>
-    private static Task Serve(ShmReqRepServer server, CancellationToken stop) => Task.Run(() =>
-    {
-        try
-        {
-            while (true)
-            {
-                ShmRequest request = server.Receive(Timeout.InfiniteTimeSpan, stop);
-                server.Reply(request.Id, ReqRepEcho.Answer(request.Payload.Span));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    });
-
     [Fact]
     public async Task Round_trip_carries_empty_binary_and_utf8_payloads()
     {
         using var segment = new TestSegment("rr");
         using var server = ShmReqRepServer.CreateNew(segment.Name, requestCapacity: 16, responseSlots: 4, maxResponseBytes: 256);
         using var client = ShmReqRepClient.OpenExisting(segment.Name);
-        using var stop = new CancellationTokenSource();
-        Task serving = Serve(server, stop.Token);
+        using var serving = new ServingThread(server);
 
         foreach (byte[] payload in new[] { Array.Empty<byte>(), ReqRepEcho.Request(7, 9), Encoding.UTF8.GetBytes("héllo wörld ✓ 日本") })
         {
@@ -41,8 +24,6 @@ public sealed class ReqRepTests
             Assert.Equal(ReqRepEcho.Answer(payload), await client.RequestAsync(payload));
         }
         Assert.Equal(0, client.Pending);
-        stop.Cancel();
-        await serving;
     }
 
     [Fact]
@@ -291,8 +272,7 @@ public sealed class ReqRepTests
         ValueTask<byte[]>[] calls = Enumerable.Range(0, 10_000).Select(i => client.RequestAsync(ReqRepEcho.Request(4, i))).ToArray();
         Assert.True(Process.GetCurrentProcess().Threads.Count < threadsBefore + 64);
 
-        using var stop = new CancellationTokenSource();
-        Task serving = Serve(server, stop.Token);
+        using var serving = new ServingThread(server);
         for (int i = 0; i < calls.Length; i++)
         {
             byte[] answer = await calls[i];
@@ -300,8 +280,6 @@ public sealed class ReqRepTests
         }
         Assert.True(FutexWaitService.Shared.GroupCount <= groupsBefore + 1);
         Assert.Equal(0, client.Pending);
-        stop.Cancel();
-        await serving;
     }
 
     [Fact]
