@@ -14,42 +14,21 @@ internal sealed class OutboundLink : IDisposable
     public const int FrameHeaderBytes = sizeof(long);
 
     private readonly object _gate = new();
-    private readonly Queue<Pending> _pending = new();
+    private readonly Queue<byte[]> _pending = new();
     private readonly ShmByteQueue _inbox;
     private readonly int _bound;
     private readonly Action<int> _dropped;
     private bool _draining;
     private bool _closed;
 
-    /// <summary>A payload waiting in the buffer.</summary>
-    private readonly record struct Pending(byte[] Envelope);
-
-    /// <param name="node">The node the link leads to.</param>
-    /// <param name="incarnation">Its incarnation.</param>
-    /// <param name="inbox">Its inbox (owned by the link from now on).</param>
+    /// <param name="inbox">The destination node's inbox (owned by the link from now on).</param>
     /// <param name="bound">Payloads the buffer holds at most.</param>
     /// <param name="dropped">Told how many buffered payloads were never delivered when the link closes.</param>
-    public OutboundLink(string node, long incarnation, ShmByteQueue inbox, int bound, Action<int> dropped)
+    public OutboundLink(ShmByteQueue inbox, int bound, Action<int> dropped)
     {
-        Node = node;
-        Incarnation = incarnation;
         _inbox = inbox;
         _bound = bound;
         _dropped = dropped;
-    }
-
-    public string Node { get; }
-
-    public long Incarnation { get; }
-
-    /// <summary>Messages waiting in the buffer.</summary>
-    public int Buffered
-    {
-        get
-        {
-            lock (_gate)
-                return _pending.Count;
-        }
     }
 
     /// <summary>
@@ -71,7 +50,7 @@ internal sealed class OutboundLink : IDisposable
             byte[] frame = new byte[FrameHeaderBytes + payload.Length];
             header.CopyTo(frame);
             payload.CopyTo(frame.AsSpan(FrameHeaderBytes));
-            _pending.Enqueue(new Pending(frame));
+            _pending.Enqueue(frame);
             if (_draining)
                 return true;
             _draining = true;
@@ -88,7 +67,7 @@ internal sealed class OutboundLink : IDisposable
             lock (_gate)
             {
                 // Every touch of the mapping happens under the gate, so Dispose never unmaps it under a drain.
-                while (!_closed && _pending.Count > 0 && _inbox.TryEnqueue(_pending.Peek().Envelope))
+                while (!_closed && _pending.Count > 0 && _inbox.TryEnqueue(_pending.Peek()))
                     _pending.Dequeue();
                 if (_closed || _pending.Count == 0)
                 {

@@ -174,7 +174,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             _log.Warning("Node {0} is listed but its inbox {1} cannot be opened: {2}", entry.Name, entry.InboxName, error.Message);
             return;
         }
-        var link = new OutboundLink(entry.Name, entry.Incarnation, inbox, _options.OutboundBufferMessages, count => Interlocked.Add(ref _dropped, count));
+        var link = new OutboundLink(inbox, _options.OutboundBufferMessages, count => Interlocked.Add(ref _dropped, count));
         var handle = new ShmAssociationHandle(_bound!, AddressOf(entry.Name), entry, link) { OriginIncarnation = _self.Incarnation };
         ShmAssociationHandle? replaced;
         lock (_byNode)

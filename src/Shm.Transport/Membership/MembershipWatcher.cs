@@ -34,16 +34,6 @@ internal sealed class MembershipWatcher : IDisposable
         _thread.Start();
     }
 
-    /// <summary>The other nodes currently up, by name.</summary>
-    public IReadOnlyCollection<NodeEntry> Members
-    {
-        get
-        {
-            lock (_known)
-                return [.. _known.Values.Select(w => w.Entry)];
-        }
-    }
-
     private void Run()
     {
         while (!_stopping)
