@@ -13,20 +13,21 @@ internal readonly record struct QueueMetricsSnapshot(long Count, long Enqueued, 
 internal static class QueueMetrics
 {
     public const string MeterName = "Shm.Primitives";
-    public const string SegmentTag = "shm.segment";
 
-    private static readonly Meter s_meter = new(MeterName);
+    /// <summary>The one meter of this library: every primitive's instruments hang on it.</summary>
+    public static readonly Meter Meter = new(MeterName);
+
     private static readonly MetricSources<QueueMetricsSnapshot> s_sources = new();
 
     static QueueMetrics()
     {
-        s_meter.CreateObservableCounter("shm.queue.enqueued", () => Observe(s => s.Enqueued), "{item}", "Items added to shared-memory queues.");
-        s_meter.CreateObservableCounter("shm.queue.dequeued", () => Observe(s => s.Dequeued), "{item}", "Items taken from shared-memory queues.");
-        s_meter.CreateObservableCounter("shm.queue.full", () => Observe(s => s.FullCount), "{call}", "Non-blocking adds that found the queue full.");
-        s_meter.CreateObservableCounter("shm.queue.empty", () => Observe(s => s.EmptyCount), "{call}", "Non-blocking takes that found the queue empty.");
-        s_meter.CreateObservableCounter("shm.queue.recoveries", () => Observe(s => s.Recoveries), "{repair}", "Repairs after a process died mid-operation.");
-        s_meter.CreateObservableUpDownCounter("shm.queue.count", () => Observe(s => s.Count), "{item}", "Items in shared-memory queues.");
-        s_meter.CreateObservableUpDownCounter("shm.queue.sleeping_waiters", () => Observe(s => s.Sleeping), "{waiter}", "Producers and consumers sleeping on a queue.");
+        Meter.CreateObservableCounter("shm.queue.enqueued", () => Observe(s => s.Enqueued), "{item}", "Items added to shared-memory queues.");
+        Meter.CreateObservableCounter("shm.queue.dequeued", () => Observe(s => s.Dequeued), "{item}", "Items taken from shared-memory queues.");
+        Meter.CreateObservableCounter("shm.queue.full", () => Observe(s => s.FullCount), "{call}", "Non-blocking adds that found the queue full.");
+        Meter.CreateObservableCounter("shm.queue.empty", () => Observe(s => s.EmptyCount), "{call}", "Non-blocking takes that found the queue empty.");
+        Meter.CreateObservableCounter("shm.queue.recoveries", () => Observe(s => s.Recoveries), "{repair}", "Repairs after a process died mid-operation.");
+        Meter.CreateObservableUpDownCounter("shm.queue.count", () => Observe(s => s.Count), "{item}", "Items in shared-memory queues.");
+        Meter.CreateObservableUpDownCounter("shm.queue.sleeping_waiters", () => Observe(s => s.Sleeping), "{waiter}", "Producers and consumers sleeping on a queue.");
     }
 
     /// <summary>A registration that reports nothing (a queue inside another primitive's segment reports through it).</summary>

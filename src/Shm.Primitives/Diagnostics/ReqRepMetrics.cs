@@ -8,19 +8,18 @@ namespace Shm.Primitives.Diagnostics;
 /// </summary>
 internal static class ReqRepMetrics
 {
-    private static readonly Meter s_meter = new(QueueMetrics.MeterName);
     private static readonly MetricSources<ShmReqRepStats> s_sources = new();
 
     static ReqRepMetrics()
     {
-        s_meter.CreateObservableCounter("shm.reqrep.requests", () => s_sources.Observe(s => s.Requests), "{request}", "Requests sent on shared-memory request/response channels.");
-        s_meter.CreateObservableCounter("shm.reqrep.replies", () => s_sources.Observe(s => s.Replies), "{reply}", "Replies delivered into response slots.");
-        s_meter.CreateObservableCounter("shm.reqrep.stale_replies", () => s_sources.Observe(s => s.StaleReplies), "{reply}", "Replies and requests rejected because the request was cancelled, cleared or recycled.");
-        s_meter.CreateObservableCounter("shm.reqrep.timeouts", () => s_sources.Observe(s => s.Timeouts), "{request}", "Requests whose caller gave up at its deadline.");
-        s_meter.CreateObservableCounter("shm.reqrep.cancels", () => s_sources.Observe(s => s.Cancels), "{request}", "Requests cancelled by their caller.");
-        s_meter.CreateObservableCounter("shm.reqrep.recoveries", () => s_sources.Observe(s => s.Recoveries), "{repair}", "Slots and locks recovered after a process died.");
-        s_meter.CreateObservableUpDownCounter("shm.reqrep.slots_in_use", () => s_sources.Observe(s => s.ResponseSlots - s.FreeSlots), "{slot}", "Response slots held by requests.");
-        s_meter.CreateObservableUpDownCounter("shm.reqrep.queued", () => s_sources.Observe(s => s.Queued), "{request}", "Requests waiting in the request queue.");
+        QueueMetrics.Meter.CreateObservableCounter("shm.reqrep.requests", () => s_sources.Observe(s => s.Requests), "{request}", "Requests sent on shared-memory request/response channels.");
+        QueueMetrics.Meter.CreateObservableCounter("shm.reqrep.replies", () => s_sources.Observe(s => s.Replies), "{reply}", "Replies delivered into response slots.");
+        QueueMetrics.Meter.CreateObservableCounter("shm.reqrep.stale_replies", () => s_sources.Observe(s => s.StaleReplies), "{reply}", "Replies and requests rejected because the request was cancelled, cleared or recycled.");
+        QueueMetrics.Meter.CreateObservableCounter("shm.reqrep.timeouts", () => s_sources.Observe(s => s.Timeouts), "{request}", "Requests whose caller gave up at its deadline.");
+        QueueMetrics.Meter.CreateObservableCounter("shm.reqrep.cancels", () => s_sources.Observe(s => s.Cancels), "{request}", "Requests cancelled by their caller.");
+        QueueMetrics.Meter.CreateObservableCounter("shm.reqrep.recoveries", () => s_sources.Observe(s => s.Recoveries), "{repair}", "Slots and locks recovered after a process died.");
+        QueueMetrics.Meter.CreateObservableUpDownCounter("shm.reqrep.slots_in_use", () => s_sources.Observe(s => s.ResponseSlots - s.FreeSlots), "{slot}", "Response slots held by requests.");
+        QueueMetrics.Meter.CreateObservableUpDownCounter("shm.reqrep.queued", () => s_sources.Observe(s => s.Queued), "{request}", "Requests waiting in the request queue.");
     }
 
     public static IDisposable Register(string name, Func<ShmReqRepStats> read) => s_sources.Register(name, read);
