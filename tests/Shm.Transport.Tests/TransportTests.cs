@@ -131,6 +131,22 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public void Nodes_that_start_at_the_same_moment_all_see_each_other()
+    {
+        // A node's first frame (its handshake) can reach a peer while that peer's membership thread is still opening
+        // the link to it: the frame must wait for the link, not be dropped (which would leave the node never up).
+        for (int round = 0; round < 8; round++)
+        {
+            using var cluster = new MultiNodeCluster();
+            string[] names = ["a", "b", "c", "d"];
+            var systems = new ActorSystem[names.Length];
+            Parallel.For(0, names.Length, new ParallelOptions { MaxDegreeOfParallelism = names.Length }, i => systems[i] = cluster.StartNode(names[i]));
+            for (int i = 0; i < names.Length; i++)
+                MultiNodeCluster.AwaitMembers(systems[i], names.Where((_, j) => j != i), TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Fact]
     public void A_watched_remote_actor_that_stops_yields_Terminated()
     {
         using var cluster = new MultiNodeCluster();

@@ -37,7 +37,7 @@ public sealed class MultiNodeCluster : IDisposable
     /// <summary>The full path of an actor on a node: <c>shm://{system}@{node}{path}</c>.</summary>
     public string PathOf(string node, string path) => $"shm://{SystemName}@{node}{path}";
 
-    /// <summary>Starts a node in this process (terminated when the cluster is disposed).</summary>
+    /// <summary>Starts a node in this process (terminated when the cluster is disposed). Safe to call from several threads.</summary>
     public ActorSystem StartNode(string node, Action<ShmTransportOptions>? configure = null)
     {
         var options = new ShmTransportOptions { NodeName = node, SegmentDirectory = SegmentDirectory };
@@ -46,7 +46,8 @@ public sealed class MultiNodeCluster : IDisposable
         {
             RunCoordinatedShutdownOnProcessExit = false,
         });
-        _systems.Add(system);
+        lock (_systems)
+            _systems.Add(system);
         return system;
     }
 

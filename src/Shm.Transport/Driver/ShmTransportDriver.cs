@@ -142,6 +142,9 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             // Through the watcher, so the node is watched (pidfd, leave) from now on, not only after its next rescan.
             if (entry.Incarnation == origin && _membership!.Admit(entry))
             {
+                // Admitted, but possibly by the watcher's thread, which may still be opening the link: open it here
+                // rather than drop the frame (OnMemberUp is idempotent; whichever call registers first wins).
+                OnMemberUp(entry);
                 lock (_byNode)
                     return _byIncarnation.GetValueOrDefault(origin);
             }
@@ -179,7 +182,9 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
         ShmAssociationHandle? replaced;
         lock (_byNode)
         {
-            if (_byIncarnation.ContainsKey(entry.Incarnation))
+            // Lost the race to the other caller, or the node left or died since it was admitted (its down was
+            // reported before this link existed, so registering it now would keep a dead node up).
+            if (_byIncarnation.ContainsKey(entry.Incarnation) || _membership?.IsWatching(entry.Incarnation) == false)
             {
                 link.Dispose();
                 return;

@@ -117,6 +117,13 @@ internal sealed class MembershipWatcher : IDisposable
         return true;
     }
 
+    /// <summary>Whether <paramref name="incarnation"/> is watched now (admitted, and neither left nor dead).</summary>
+    public bool IsWatching(long incarnation)
+    {
+        lock (_known)
+            return _known.Values.Any(w => w.Entry.Incarnation == incarnation);
+    }
+
     private void Remove(string name, bool died)
     {
         Watched watched;
