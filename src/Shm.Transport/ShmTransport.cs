@@ -17,7 +17,7 @@ public static class ShmTransport
         return new ShmTransportStats(node.Incarnation, node.DeadLetterCount, node.CorruptEnvelopeCount, node.UndeserializableCount);
     }
 
-    private static ShmTransportNode NodeOf(ActorSystem system)
+    internal static ShmTransportNode NodeOf(ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
         return system.Provider is RemoteActorRefProvider provider

@@ -27,7 +27,7 @@ public sealed class NodeProcessTests
         var (collector, inbox) = Collector.Start(a, "collector");
         // Each blaster sends its whole stream in one burst, far faster than one reader drains it: the senders' outbound
         // buffers must hold it all (past the bound the transport drops to dead letters, by design).
-        string buffer = (BlastMessages + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string buffer = "buffer=" + (BlastMessages + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
         cluster.StartProcess("b", NodeDll, buffer);
         cluster.StartProcess("c", NodeDll, buffer);
         cluster.AwaitMembers(a, "b", "c");

@@ -61,6 +61,9 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         listener.SetResult(this);
     }
 
+    /// <summary>The options this node was started with (node name, segment directory, limits).</summary>
+    public ShmTransportOptions Options => _options;
+
     /// <summary>This node's incarnation (unique per join of the directory).</summary>
     public long Incarnation => _incarnation;
 
