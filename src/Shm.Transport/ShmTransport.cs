@@ -14,7 +14,7 @@ public static class ShmTransport
     public static ShmTransportStats StatsOf(ActorSystem system)
     {
         ShmTransportNode node = NodeOf(system);
-        return new ShmTransportStats(node.Incarnation, node.DeadLetterCount, node.CorruptEnvelopeCount, node.UndeserializableCount);
+        return new ShmTransportStats(node.Incarnation, node.DeadLetterCount, node.CorruptEnvelopeCount, node.UndeserializableCount, node.LateAskReplyCount);
     }
 
     internal static ShmTransportNode NodeOf(ActorSystem system)
@@ -31,4 +31,5 @@ public static class ShmTransport
 /// <param name="DeadLetters">Messages that became dead letters in the transport (node down or unknown, outbound buffer full).</param>
 /// <param name="CorruptEnvelopes">Malformed envelopes skipped by the inbox reader.</param>
 /// <param name="UndeserializableMessages">Envelopes whose payload failed to deserialize (logged and dropped).</param>
-public readonly record struct ShmTransportStats(long Incarnation, long DeadLetters, long CorruptEnvelopes, long UndeserializableMessages);
+/// <param name="LateAskReplies">Replies to asks from other nodes that came after the asker gave up (rejected by the response slot's generation).</param>
+public readonly record struct ShmTransportStats(long Incarnation, long DeadLetters, long CorruptEnvelopes, long UndeserializableMessages, long LateAskReplies);

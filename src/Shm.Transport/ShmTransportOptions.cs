@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Shm.Primitives;
+using Shm.Primitives.ReqRep;
 
 namespace Shm.Transport;
 
@@ -31,6 +32,15 @@ public sealed partial class ShmTransportOptions
     /// <summary>Messages buffered per destination while its inbox is full; past this they become dead letters. Default 100,000.</summary>
     public int OutboundBufferMessages { get; set; } = 100_000;
 
+    /// <summary>Asks this node's actors can be answering at once (the response slots of its ask channel). Default 256; more asks wait for a slot.</summary>
+    public int AskResponseSlots { get; set; } = 256;
+
+    /// <summary>The largest serialized reply to an Ask; a larger reply fails that ask with an error naming the size. Default 64 KiB.</summary>
+    public int MaxAskReplyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Ask requests this node's ask channel queues before askers wait for room. Default 1024.</summary>
+    public long AskQueueCapacity { get; set; } = 1024;
+
     /// <summary>How the inbox reader waits for messages: spin then sleep (lowest latency), or sleep at once (no idle CPU).</summary>
     public ShmWaitStrategy WaitStrategy { get; set; } = ShmWaitStrategy.SpinThenSleep;
 
@@ -52,6 +62,12 @@ public sealed partial class ShmTransportOptions
             throw new ArgumentOutOfRangeException(nameof(InboxArenaBytes), InboxArenaBytes, $"InboxArenaBytes must be 0 (default) or 4096..{ShmByteQueue.MaxArenaBytes}.");
         if (MaxMessageBytes < 64 || MaxMessageBytes > EffectiveArenaBytes)
             throw new ArgumentOutOfRangeException(nameof(MaxMessageBytes), MaxMessageBytes, $"MaxMessageBytes must be 64..{EffectiveArenaBytes} (the inbox arena).");
+        if (AskResponseSlots is < 1 or > ShmReqRepLayout.MaxResponseSlots)
+            throw new ArgumentOutOfRangeException(nameof(AskResponseSlots), AskResponseSlots, $"AskResponseSlots must be 1..{ShmReqRepLayout.MaxResponseSlots}.");
+        if (MaxAskReplyBytes is < 64 or > ShmReqRepLayout.MaxResponseBytes)
+            throw new ArgumentOutOfRangeException(nameof(MaxAskReplyBytes), MaxAskReplyBytes, $"MaxAskReplyBytes must be 64..{ShmReqRepLayout.MaxResponseBytes}.");
+        if (AskQueueCapacity is < 2 or > MaxInboxCapacity)
+            throw new ArgumentOutOfRangeException(nameof(AskQueueCapacity), AskQueueCapacity, $"AskQueueCapacity must be 2..{MaxInboxCapacity}.");
         if (OutboundBufferMessages < 0)
             throw new ArgumentOutOfRangeException(nameof(OutboundBufferMessages), OutboundBufferMessages, "OutboundBufferMessages must not be negative.");
     }

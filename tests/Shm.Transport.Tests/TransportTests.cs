@@ -291,13 +291,15 @@ public sealed class TransportTests
     }
 
     [Fact]
-    public void Terminated_nodes_remove_their_inboxes_and_leave_only_the_directory()
+    public void Terminated_nodes_remove_their_inboxes_and_ask_channels_and_leave_only_the_directory()
     {
         using var cluster = new MultiNodeCluster();
         ActorSystem a = cluster.StartNode("a");
         ActorSystem b = cluster.StartNode("b");
         AwaitMembers(a, "b");
-        Assert.Equal(3, cluster.Segments().Length); // the directory and two inboxes
+        // The directory, and an inbox and an ask channel per node.
+        Assert.Equal(["a.1.asks", "a.1.inbox", "b.2.asks", "b.2.inbox", "nodes"],
+            cluster.Segments().Select(path => Path.GetFileName(path)[(cluster.SystemName.Length + 1)..]).Order(StringComparer.Ordinal));
         a.Terminate().Wait(TimeSpan.FromSeconds(30));
         b.Terminate().Wait(TimeSpan.FromSeconds(30));
         Assert.Equal(cluster.SystemName + ".nodes", Path.GetFileName(Assert.Single(cluster.Segments())));

@@ -46,6 +46,13 @@ public static class Futures
         ArgumentNullException.ThrowIfNull(self);
         if (self is IActorRef actorRef) self = actorRef.Unwrap();
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
+        if (self is IAskTarget answersItself)
+        {
+            return message is not null
+                ? answersItself.Ask<T>(message, timeout, cancellationToken)
+                : Task.FromException<T>(new NotSupportedException(
+                    $"Ask with a message factory is not supported for {self}: its reply comes back through a response slot, not a reply-to ref. Use Ask(message)."));
+        }
         ActorSystemImpl system = SystemOf(self);
         if (self is InternalActorRef target && target.IsTerminated)
             return Task.FromException<T>(new AskTimeoutException($"The recipient {target} had already been terminated."));

@@ -27,6 +27,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     private NodeDirectory? _directory;
     private NodeEntry _self;
     private ShmByteQueue? _inbox;
+    private ShmReqRepServer? _asks;
     private InboxReader? _reader;
     private MembershipWatcher? _membership;
     private Address? _bound;
@@ -49,6 +50,15 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     /// <summary>This node's incarnation (valid after Listen).</summary>
     public long Incarnation => _self.Incarnation;
 
+    /// <summary>This node's ask channel (valid after Listen): asks to its actors arrive here and are answered in its slots.</summary>
+    public ShmReqRepServer AskChannel => _asks ?? throw new InvalidOperationException("The driver is not listening.");
+
+    /// <summary>The segment options every segment of this system uses.</summary>
+    public SegmentOptions SegmentOptions => _segmentOptions;
+
+    /// <summary>The segment name of the ask channel of one incarnation of a node.</summary>
+    public string AskChannelName(string node, long incarnation) => $"{_system}.{node}.{incarnation}.asks";
+
     /// <summary>Frames in the inbox that were malformed (too short, unknown origin) and skipped.</summary>
     public long CorruptFrames => Interlocked.Read(ref _corrupt);
 
@@ -60,17 +70,25 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
         _directory = NodeDirectory.Open(_system + ".nodes", _segmentOptions);
         try
         {
-            // The inbox is created under the directory's lock, before the entry is published: a node others can see
-            // always has an inbox, and each incarnation gets a fresh one (nothing sent to an old one is ever read).
+            // The inbox and the ask channel are created under the directory's lock, before the entry is published: a
+            // node others can see always has both, and each incarnation gets fresh ones (nothing sent to an old one is
+            // ever read).
             _self = _directory.Join(_options.NodeName, incarnation =>
             {
-                string name = $"{_system}.{_options.NodeName}.{incarnation}.inbox";
-                ShmByteQueue.Unlink(name, _segmentOptions);
-                _inbox = ShmByteQueue.CreateNew(name, _options.InboxCapacity, _options.EffectiveArenaBytes, _segmentOptions);
-                return name;
-            }, out string? replaced);
-            if (replaced is not null)
-                ShmByteQueue.Unlink(replaced, _segmentOptions);
+                string inbox = $"{_system}.{_options.NodeName}.{incarnation}.inbox";
+                string asks = AskChannelName(_options.NodeName, incarnation);
+                ShmByteQueue.Unlink(inbox, _segmentOptions);
+                ShmReqRepServer.Unlink(asks, _segmentOptions);
+                _inbox = ShmByteQueue.CreateNew(inbox, _options.InboxCapacity, _options.EffectiveArenaBytes, _segmentOptions);
+                _asks = ShmReqRepServer.CreateNew(asks, _options.AskQueueCapacity, _options.AskResponseSlots, _options.MaxAskReplyBytes,
+                    _options.EffectiveArenaBytes, _segmentOptions);
+                return inbox;
+            }, out NodeEntry? replaced);
+            if (replaced is { } dead)
+            {
+                ShmByteQueue.Unlink(dead.InboxName, _segmentOptions);
+                ShmReqRepServer.Unlink(AskChannelName(dead.Name, dead.Incarnation), _segmentOptions);
+            }
         }
         catch
         {
@@ -78,6 +96,11 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             {
                 _inbox.Unlink();
                 _inbox.Dispose();
+            }
+            if (_asks is not null)
+            {
+                _asks.Unlink();
+                _asks.Dispose();
             }
             _directory.Dispose();
             throw;
@@ -238,6 +261,8 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             handle.Close(DisassociateInfo.Shutdown);
         _inbox?.Unlink();
         _inbox?.Dispose();
+        _asks?.Unlink();
+        _asks?.Dispose();
         _directory.Dispose();
     }
 }

@@ -40,16 +40,16 @@ internal sealed unsafe class NodeDirectory : IDisposable
 
     /// <summary>
     /// Adds this process as node <paramref name="name"/>. A record of that name held by a live process is refused; one
-    /// held by a dead process is taken over (its old inbox name is returned so the caller can remove it).
+    /// held by a dead process is taken over (its entry is returned so the caller can remove its segments).
     /// </summary>
     /// <exception cref="InvalidOperationException">The name is held by a live process, or the directory is full.</exception>
-    public NodeEntry Join(string name, Func<long, string> inboxNameFor, out string? replacedInbox)
+    public NodeEntry Join(string name, Func<long, string> inboxNameFor, out NodeEntry? replaced)
     {
         byte[] nameBytes = Encoding.UTF8.GetBytes(name);
         Lock();
         try
         {
-            replacedInbox = null;
+            replaced = null;
             int target = -1;
             for (int i = 0; i < RecordCount; i++)
             {
@@ -64,7 +64,7 @@ internal sealed unsafe class NodeDirectory : IDisposable
                 if (ProcessIdentity.IsAlive(entry.Owner))
                     throw new InvalidOperationException(
                         $"Node name '{name}' is already taken in {Name} by the live process {entry.Pid}; choose another node name or stop that process.");
-                replacedInbox = entry.InboxName;
+                replaced = entry;
                 target = i;
                 break;
             }

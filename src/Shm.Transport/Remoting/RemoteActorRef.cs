@@ -8,7 +8,7 @@ namespace Shm.Transport.Remoting;
 /// inbox ring (or its outbound buffer while the ring is full). Never blocks. Comparable and hashable by path and uid
 /// like every ref, so a ref that came back inside a message equals the one that was sent.
 /// </summary>
-internal sealed class RemoteActorRef : InternalActorRef
+internal sealed class RemoteActorRef : InternalActorRef, IAskTarget
 {
     private readonly ShmTransportNode _transport;
 
@@ -41,4 +41,8 @@ internal sealed class RemoteActorRef : InternalActorRef
     }
 
     public override void SendSystemMessage(SystemMessage message) => _transport.SendSystemMessage(this, message);
+
+    /// <summary>Asks over the target node's ask channel (see ShmTransportNode.Ask).</summary>
+    public Task<T> Ask<T>(object message, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        _transport.Ask<T>(this, message, timeout, cancellationToken);
 }

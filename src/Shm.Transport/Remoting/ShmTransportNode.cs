@@ -28,13 +28,10 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     private readonly long _incarnation;
     private readonly ConcurrentDictionary<string, PeerEndpoint> _peers = new();
     private readonly ConcurrentDictionary<string, RemoteActorRef> _remoteRefs = new();
-    private readonly Utf8KeyCache<IActorRef> _recipients = new(65_536);
-    private readonly Utf8KeyCache<IActorRef> _senders = new(65_536);
-    private readonly Utf8KeyCache<string> _manifests = new(4096);
+    private readonly InboundResolver _inbound;
     private readonly RemoteWatches _watches = new();
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new();
     private readonly ConcurrentDictionary<string, byte[]> _manifestBytes = new();
-    private readonly string _addressPrefix;
     private readonly byte[] _handshake;
     private long _deadLetters;
     private long _corruptEnvelopes;
@@ -52,12 +49,13 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         _provider = provider;
         _local = local;
         _options = options;
-        _addressPrefix = local.DefaultAddress.ToString();
+        _inbound = new InboundResolver(local, provider);
         _driver = driver ?? new ShmTransportDriver(system.Name, options, system.Log);
         (Address bound, TaskCompletionSource<IAssociationEventListener> listener) = _driver.Listen().GetAwaiter().GetResult();
         // The shm driver's incarnation comes from the node directory; another driver gets a random uid per start.
         _incarnation = _driver is ShmTransportDriver shm ? shm.Incarnation : Random.Shared.NextInt64(1, long.MaxValue);
         _handshake = HandshakeFormat.Write(bound, _incarnation, Environment.ProcessId);
+        StartAsks();
         listener.SetResult(this);
     }
 
@@ -105,17 +103,31 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
             DeadLetter(message, sender, recipient);
             return;
         }
-        Actors.Serialization.Serializer serializer = _system.Serialization.FindSerializerFor(message);
+        if (!peer.Handle.Write(Serialize(recipient, message, sender).WrittenSpan))
+            DeadLetter(message, sender, recipient);
+    }
+
+    /// <summary>The envelope of a user message, in this thread's writer (valid until its next use).</summary>
+    /// <exception cref="System.Runtime.Serialization.SerializationException">The message cannot be serialized.</exception>
+    /// <exception cref="ArgumentException">The envelope is larger than MaxMessageBytes.</exception>
+    private ArrayBufferWriter<byte> Serialize(RemoteActorRef recipient, object message, IActorRef? sender)
+    {
         ArrayBufferWriter<byte> writer = Writer();
-        ReadOnlySpan<byte> manifest = serializer.IncludeManifest ? ManifestBytes(serializer.Manifest(message)) : default;
-        EnvelopeFormat.WriteHeader(writer, recipient.PathInNodeUtf8, SenderPath(sender), serializer.Identifier, manifest);
-        serializer.ToBinary(message, writer);
+        WriteMessage(writer, recipient.PathInNodeUtf8, SenderPath(sender), message, EnvelopeFormat.UserMessage);
         if (writer.WrittenCount > _options.MaxMessageBytes)
             throw new ArgumentException(
                 $"A {message.GetType().FullName} to {recipient.Path} is {writer.WrittenCount} bytes serialized; the transport's MaxMessageBytes is {_options.MaxMessageBytes}.",
                 nameof(message));
-        if (!peer.Handle.Write(writer.WrittenSpan))
-            DeadLetter(message, sender, recipient);
+        return writer;
+    }
+
+    /// <summary>An envelope's header and the serialized message.</summary>
+    private void WriteMessage(ArrayBufferWriter<byte> writer, ReadOnlySpan<byte> recipient, ReadOnlySpan<byte> sender, object message, byte kind)
+    {
+        Actors.Serialization.Serializer serializer = _system.Serialization.FindSerializerFor(message);
+        ReadOnlySpan<byte> manifest = serializer.IncludeManifest ? ManifestBytes(serializer.Manifest(message)) : default;
+        EnvelopeFormat.WriteHeader(writer, recipient, sender, serializer.Identifier, manifest, kind);
+        serializer.ToBinary(message, writer);
     }
 
     /// <summary>System messages to a remote ref: the Watch/Unwatch/DeathWatchNotification of remote DeathWatch.</summary>
@@ -178,38 +190,39 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
                 CountCorrupt();
             return;
         }
-        if (!EnvelopeFormat.TryRead(envelope, out EnvelopeView view))
+        if (!EnvelopeFormat.TryRead(envelope, out EnvelopeView view) || view.Kind == EnvelopeFormat.AskReply)
         {
             CountCorrupt();
             return;
         }
-        // Paths and manifests repeat: each is decoded and resolved once, then found by its bytes (reader thread only).
-        IActorRef recipient = _recipients.GetOrAdd(envelope.Slice(view.RecipientOffset, view.RecipientLength),
-            static (path, node) => node._local.ResolveActorRef(node._addressPrefix + path), this, IsLive);
-        IActorRef? sender = view.SenderLength == 0
-            ? null
-            : _senders.GetOrAdd(envelope.Slice(view.SenderOffset, view.SenderLength), static (path, node) => node._provider.ResolveActorRef(path), this, IsLive);
+        IActorRef recipient = _inbound.Recipient(envelope, view);
+        IActorRef? sender = _inbound.Sender(envelope, view);
         if (view.Kind == EnvelopeFormat.SystemMessage)
         {
             DispatchSystem(view, recipient, sender);
             return;
         }
-        object message;
+        if (TryDeserialize(_inbound, envelope, view, recipient, sender, out object? message))
+            recipient.Tell(message, sender);
+    }
+
+    /// <summary>The message of a user envelope; false (logged and counted) if its payload does not deserialize.</summary>
+    internal bool TryDeserialize(InboundResolver resolver, ReadOnlySpan<byte> envelope, in EnvelopeView view, IActorRef recipient, IActorRef? sender,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? message)
+    {
         try
         {
-            string manifest = view.ManifestLength == 0
-                ? ""
-                : _manifests.GetOrAdd(envelope.Slice(view.ManifestOffset, view.ManifestLength), static (text, _) => text, 0);
-            message = _system.Serialization.Deserialize(envelope[view.PayloadOffset..], view.SerializerId, manifest);
+            message = _system.Serialization.Deserialize(envelope[view.PayloadOffset..], view.SerializerId, resolver.Manifest(envelope, view));
+            return true;
         }
         catch (Exception error)
         {
             Interlocked.Increment(ref _undeserializable);
             _system.Log.Warning(error, "Dropped a message for {0} from {1}: its payload (serializer {2}) could not be deserialized: {3}",
                 recipient.Path, sender?.Path.ToString() ?? "no sender", view.SerializerId, error.Message);
-            return;
+            message = null;
+            return false;
         }
-        recipient.Tell(message, sender);
     }
 
     private void DispatchSystem(in EnvelopeView view, IActorRef recipient, IActorRef? other)
@@ -243,20 +256,13 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         }
     }
 
-    /// <summary>
-    /// Whether a resolved ref may be reused: not dead letters (an unknown path may name an actor created later) and not a
-    /// stopped local actor (a path without uid then names its successor).
-    /// </summary>
-    private bool IsLive(IActorRef resolved) =>
-        !ReferenceEquals(resolved, _local.DeadLetters) && resolved is not InternalActorRef { IsLocal: true, IsTerminated: true };
-
     internal void CountCorrupt()
     {
         if (Interlocked.Increment(ref _corruptEnvelopes) <= 10)
             _system.Log.Warning("Skipped a malformed envelope sent to node {0}.", _local.DefaultAddress);
     }
 
-    private void DeadLetter(object message, IActorRef? sender, IActorRef recipient)
+    internal void DeadLetter(object message, IActorRef? sender, IActorRef recipient)
     {
         Interlocked.Increment(ref _deadLetters);
         _system.EventStream.Publish(new DeadLetter(message, sender ?? _local.DeadLetters, recipient));
@@ -273,6 +279,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     {
         string node = peer.Handle.RemoteAddress.Host!;
         _peers.TryRemove(new(node, peer));
+        _askClients?.NodeDown(node, peer.Incarnation);
         if (_disposing || !peer.MarkDown())
             return;
         foreach ((IActorRef watchee, InternalActorRef watcher) in _watches.RemoveNode(node))
@@ -285,6 +292,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         if (_disposing)
             return;
         _disposing = true;
+        StopAsks();
         _driver.Shutdown().GetAwaiter().GetResult();
     }
 }

@@ -28,7 +28,7 @@ internal sealed class PromiseActorRef<T> : MinimalActorRef
             static state =>
             {
                 var (self, t) = ((PromiseActorRef<T>, TimeSpan))state!;
-                if (self._completion.TrySetException(new AskTimeoutException($"Timeout after {t.TotalSeconds} seconds: no reply to the Ask from {self.Path}."))) self.CleanUp();
+                if (self._completion.TrySetException(AskReply.Timeout(t, self.Path))) self.CleanUp();
             },
             (this, timeout), timeout, Timeout.InfiniteTimeSpan);
     }
@@ -45,13 +45,9 @@ internal sealed class PromiseActorRef<T> : MinimalActorRef
     public override void Tell(object message, IActorRef? sender)
     {
         ArgumentNullException.ThrowIfNull(message);
-        bool completed = message switch
-        {
-            Status.Failure failure when typeof(T) != typeof(Status.Failure) => _completion.TrySetException(failure.Cause),
-            T typed => _completion.TrySetResult(typed),
-            _ => _completion.TrySetException(new ArgumentException(
-                $"The Ask expected a reply of type {typeof(T).Name} but received {message.GetType().Name}: {message}.", nameof(message))),
-        };
+        bool completed = AskReply.Interpret(message, out T result) is { } error
+            ? _completion.TrySetException(error)
+            : _completion.TrySetResult(result);
         if (completed) CleanUp();
         else _system.DeadLetterRef.Deliver(message, sender, this);
     }
