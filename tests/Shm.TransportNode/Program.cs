@@ -4,7 +4,7 @@ using Shm.TransportNode;
 
 // A node process for the transport tests (MultiNodeCluster.StartProcess): joins SYSTEM as NODE (segments in DIR),
 // starts an "echo" actor (see Echo) and every role named, prints "ready", and terminates its system when stdin closes.
-//   Shm.TransportNode SYSTEM NODE DIR [buffer=OUTBOUND_BUFFER_MESSAGES] [role=NAME[:ARGUMENT]]...
+//   Shm.TransportNode SYSTEM NODE DIR [buffer=OUTBOUND_BUFFER_MESSAGES] [slots=ASK_RESPONSE_SLOTS] [role=NAME[:ARGUMENT]]...
 // Roles are registered by the files that define them (NodeRoles.Register in a module initializer).
 var options = new ShmTransportOptions { NodeName = args[1], SegmentDirectory = args[2] };
 var roles = new List<(string Name, string Argument)>();
@@ -14,6 +14,10 @@ foreach (string option in args.Skip(3))
     {
         options.OutboundBufferMessages = int.Parse(option["buffer=".Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
+    else if (option.StartsWith("slots=", StringComparison.Ordinal))
+    {
+        options.AskResponseSlots = int.Parse(option["slots=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
     else if (option.StartsWith("role=", StringComparison.Ordinal))
     {
         string role = option["role=".Length..];
@@ -22,7 +26,7 @@ foreach (string option in args.Skip(3))
     }
     else
     {
-        throw new ArgumentException($"Unknown option '{option}' (expected buffer=N or role=NAME[:ARGUMENT]).");
+        throw new ArgumentException($"Unknown option '{option}' (expected buffer=N, slots=N or role=NAME[:ARGUMENT]).");
     }
 }
 using ActorSystem system = ActorSystem.Create(args[0], ActorSystemSettings.Default.WithShmTransport(options));

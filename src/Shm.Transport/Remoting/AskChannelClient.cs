@@ -9,6 +9,7 @@ namespace Shm.Transport.Remoting;
 /// </summary>
 internal sealed class AskChannelClient(ShmReqRepClient client, long incarnation)
 {
+    private readonly CancellationTokenSource _down = new();
     private int _references = 1; // the cache's
     private int _retired;
 
@@ -18,6 +19,12 @@ internal sealed class AskChannelClient(ShmReqRepClient client, long incarnation)
 
     /// <summary>True once the node of this channel was reported down (or this node stopped).</summary>
     public bool IsRetired => Volatile.Read(ref _retired) != 0;
+
+    /// <summary>
+    /// Cancelled when the channel is retired: every ask on it links this token, so a node's death (reported by its
+    /// pidfd within milliseconds) ends its pending asks at once rather than when the channel's own liveness check runs.
+    /// </summary>
+    public CancellationToken DownToken => _down.Token;
 
     /// <summary>Takes a reference for one ask; false if the channel is already released.</summary>
     public bool TryEnter()
@@ -43,7 +50,9 @@ internal sealed class AskChannelClient(ShmReqRepClient client, long incarnation)
     /// <summary>Drops the cache's reference (once): no new ask will use this channel.</summary>
     public void Retire()
     {
-        if (Interlocked.Exchange(ref _retired, 1) == 0)
-            Exit();
+        if (Interlocked.Exchange(ref _retired, 1) != 0)
+            return;
+        _down.Cancel();
+        Exit();
     }
 }

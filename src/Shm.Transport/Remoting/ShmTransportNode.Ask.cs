@@ -61,44 +61,10 @@ internal sealed partial class ShmTransportNode
         AskChannelClient? channel = _askClients.Enter(target.Node, peer.Incarnation);
         return channel is null
             ? Task.FromException<T>(NodeDown(target, null))
-            : AskAsync<T>(channel, request, target, effective, cancellationToken);
+            : new RemoteAsk<T>(this, channel, target, effective, cancellationToken).Start(request);
     }
 
-    private async Task<T> AskAsync<T>(AskChannelClient channel, byte[] request, RemoteActorRef target, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        CancellationTokenSource? timer = null;
-        try
-        {
-            CancellationToken token = cancellationToken;
-            if (timeout is { } due && due != Timeout.InfiniteTimeSpan)
-            {
-                timer = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource();
-                timer.CancelAfter(due);
-                token = timer.Token;
-            }
-            byte[] reply = await channel.Client.RequestAsync(request, token).ConfigureAwait(false);
-            return AskReply.Interpret(ReadReply(reply, target), out T result) is { } error ? throw error : result;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timer is { IsCancellationRequested: true })
-        {
-            throw AskReply.Timeout(timeout!.Value, target);
-        }
-        catch (ShmServerUnavailableException unavailable)
-        {
-            throw NodeDown(target, unavailable);
-        }
-        catch (ObjectDisposedException disposed) when (channel.IsRetired)
-        {
-            throw NodeDown(target, disposed);
-        }
-        finally
-        {
-            timer?.Dispose();
-            channel.Exit();
-        }
-    }
-
-    private object ReadReply(byte[] reply, RemoteActorRef target)
+    internal object ReadReply(byte[] reply, RemoteActorRef target)
     {
         if (!EnvelopeFormat.TryRead(reply, out EnvelopeView view) || view.Kind != EnvelopeFormat.AskReply)
             throw new InvalidDataException($"The reply to an Ask to {target.Path} was malformed.");
@@ -106,7 +72,7 @@ internal sealed partial class ShmTransportNode
         return _system.Serialization.Deserialize(reply.AsSpan(view.PayloadOffset), view.SerializerId, manifest);
     }
 
-    private NodeDownException NodeDown(RemoteActorRef target, Exception? cause) =>
+    internal static NodeDownException NodeDown(RemoteActorRef target, Exception? cause) =>
         new(target.Path.Address, $"The node {target.Path.Address} is down: the Ask to {target.Path} cannot be answered.", cause);
 
     /// <summary>
