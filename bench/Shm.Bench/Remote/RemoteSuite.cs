@@ -69,6 +69,7 @@ public sealed class RemoteSuite : IBenchSuite, IBenchChildRoles
                 best[clients] = (ours, baseline);
                 rows.Add(new BenchRow($"remote.pingpong.c{clients}", ours.Rate, Unit, Baseline, baseline.Rate));
             }
+            rows.AddRange(AskRounds.Run(context, shm.System, shm.Echo, socket.System, socket.Echo));
             context.Log($"  client shm: {ShmStats(shm.System)}");
             context.Log($"  server shm: {shm.Stop()}");
             context.Log($"  server uds: {socket.Stop()}");
@@ -121,6 +122,9 @@ public sealed class RemoteSuite : IBenchSuite, IBenchChildRoles
         }
 
         public ActorSystem System { get; }
+
+        /// <summary>The server's echo actor number <paramref name="index"/>.</summary>
+        public IActorRef Echo(int index) => _echoes[index];
 
         /// <summary>Node "client" with the shm transport; the child joins as "server".</summary>
         public static Node StartShm(BenchContext context, string systemName)
