@@ -12,8 +12,8 @@ internal readonly record struct UsageVerdict(bool Removable, string Reason)
     /// <summary>
     /// Judges <paramref name="report"/> conservatively. Kept when any of these holds: a live process maps it or holds it
     /// open (/proc), its own records (participants, subscribers, servers, clients, nodes) name a live process, its
-    /// creator still runs, or a process the caller cannot inspect could open it (same owner, or a group/other-accessible
-    /// file). Liveness is pid plus start time throughout, so a recycled pid never keeps a segment alive or lets one go.
+    /// creator still runs, or a process the caller cannot inspect could open it (it runs as the file's owner, or the file
+    /// is group/other-accessible; root's uninspectable processes excepted). Liveness is pid plus start time throughout, so a recycled pid never keeps a segment alive or lets one go.
     /// </summary>
     public static UsageVerdict Judge(SegmentReport report, ProcessMappings mappings, uint callerUserId)
     {
@@ -37,7 +37,10 @@ internal readonly record struct UsageVerdict(bool Removable, string Reason)
         if (header is { CreatorProcessId: > 0 } && ProcessIdentity.IsAlive(header.CreatorOwner))
             return new UsageVerdict(false, $"its creator, process {header.CreatorProcessId}, is still running (it may open it again)");
 
-        UnreadableProcess[] unseen = [.. mappings.Unreadable.Where(p => p.UserId == (int)facts.OwnerId || (facts.SharedBeyondOwner && p.UserId != 0))];
+        // A process we may not inspect could use the file if it runs as the file's owner or the file is shared with
+        // group or others. Root's own uninspectable processes (a sandbox's init, kernel helpers) are the exception: they
+        // could open anything, so counting them would make gc useless for every user; Shm never runs in them unasked.
+        UnreadableProcess[] unseen = [.. mappings.Unreadable.Where(p => p.UserId > 0 && (p.UserId == (int)facts.OwnerId || facts.SharedBeyondOwner))];
         if (unseen.Length > 0)
             return new UsageVerdict(false, $"cannot tell whether {unseen.Length} process(es) it is shared with map it (no permission to read their /proc entries, e.g. {unseen[0].ProcessId}); run gc as their user or root");
 
