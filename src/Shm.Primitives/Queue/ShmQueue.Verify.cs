@@ -1,0 +1,39 @@
+using L = Shm.Primitives.Queue.ShmQueueLayout;
+
+namespace Shm.Primitives;
+
+// The queue's own consistency check, for a queue at rest (crash campaigns and diagnostics).
+public sealed unsafe partial class ShmQueue<T>
+{
+    /// <summary>
+    /// Checks, with no operation in flight anywhere, that positions and slot sequences agree: the head is at most a
+    /// lap behind the tail; each position from head to tail holds a committed item or a tombstone; each position
+    /// from the tail to a lap past the head is free for its producer. Call only while no process operates on the
+    /// queue (a claim in flight looks like an inconsistency).
+    /// </summary>
+    /// <exception cref="ShmCorruptedException">The first disagreement, naming the field, the value and the expectation.</exception>
+    internal void VerifyQuiescent()
+    {
+        ThrowIfDisposed();
+        long head = Volatile.Read(ref *_head);
+        long tail = Volatile.Read(ref *_tail);
+        if (head < 0 || tail < head || tail - head > _capacity)
+            Corrupted("HeadPosition/TailPosition", $"{head}/{tail}", $"0 <= head <= tail <= head + {_capacity}");
+        for (long position = head; position < head + _capacity; position++)
+        {
+            long sequence = Volatile.Read(ref *(long*)SlotAt(position));
+            if (position < tail)
+            {
+                if ((sequence & ~L.SkipBit) != position + 1)
+                    Corrupted($"Slot[{position & _mask}].Sequence", sequence, $"{position + 1} (committed) or a tombstone of it");
+            }
+            else if (sequence != position)
+            {
+                Corrupted($"Slot[{position & _mask}].Sequence", sequence, $"{position} (free for position {position})");
+            }
+        }
+    }
+
+    private void Corrupted(string field, object value, string expected) =>
+        throw new ShmCorruptedException(ThrowHelper.Format(SR.Segment_FieldInvalid, Name, field, value, expected));
+}
