@@ -41,6 +41,9 @@ public sealed partial class ShmTransportOptions
     /// <summary>Ask requests this node's ask channel queues before askers wait for room. Default 1024.</summary>
     public long AskQueueCapacity { get; set; } = 1024;
 
+    /// <summary>Messages the ring of each shm mailbox (<see cref="Mailboxes.ShmMailbox"/>) holds; when it is full, more become dead letters. Default 65,536.</summary>
+    public long MailboxCapacity { get; set; } = 65_536;
+
     /// <summary>How the inbox reader waits for messages: spin then sleep (lowest latency), or sleep at once (no idle CPU).</summary>
     public ShmWaitStrategy WaitStrategy { get; set; } = ShmWaitStrategy.SpinThenSleep;
 
@@ -68,6 +71,8 @@ public sealed partial class ShmTransportOptions
             throw new ArgumentOutOfRangeException(nameof(MaxAskReplyBytes), MaxAskReplyBytes, $"MaxAskReplyBytes must be 64..{ShmReqRepLayout.MaxResponseBytes}.");
         if (AskQueueCapacity is < 2 or > MaxInboxCapacity)
             throw new ArgumentOutOfRangeException(nameof(AskQueueCapacity), AskQueueCapacity, $"AskQueueCapacity must be 2..{MaxInboxCapacity}.");
+        if (MailboxCapacity is < 2 or > MaxInboxCapacity)
+            throw new ArgumentOutOfRangeException(nameof(MailboxCapacity), MailboxCapacity, $"MailboxCapacity must be 2..{MaxInboxCapacity}.");
         if (OutboundBufferMessages < 0)
             throw new ArgumentOutOfRangeException(nameof(OutboundBufferMessages), OutboundBufferMessages, "OutboundBufferMessages must not be negative.");
     }

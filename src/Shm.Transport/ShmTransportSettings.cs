@@ -21,7 +21,7 @@ public static class ShmTransportSettings
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return settings with
+        return settings.WithMailbox(Mailboxes.ShmMailbox.Id, new Mailboxes.ShmMailbox(options)) with
         {
             Node = options.NodeName,
             ProviderFactory = (system, local) => new RemoteActorRefProvider(system, local, options),

@@ -34,6 +34,9 @@ internal sealed class RemoteActorRef : InternalActorRef, IAskTarget
 
     public override bool IsLocal => false;
 
+    /// <summary>The shm-mailbox ring lookup of this actor's path (set on the first Tell).</summary>
+    internal ShmTransportNode.MailboxRingLink? MailboxLink { get; set; }
+
     public override void Tell(object message, IActorRef? sender)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -98,6 +98,13 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     /// <exception cref="ArgumentException">The serialized message is larger than MaxMessageBytes.</exception>
     public void Send(RemoteActorRef recipient, object message, IActorRef? sender)
     {
+        if (MailboxRingOf(recipient) is { } ring)
+        {
+            // The recipient has a shm mailbox: straight into its ring, whether its node is up or not (it waits there).
+            if (!TryWriteToMailbox(ring, recipient, message, sender))
+                DeadLetter(message, sender, recipient);
+            return;
+        }
         if (!_peers.TryGetValue(recipient.Node, out PeerEndpoint? peer))
         {
             DeadLetter(message, sender, recipient);
@@ -293,6 +300,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
             return;
         _disposing = true;
         StopAsks();
+        CloseMailboxRings();
         _driver.Shutdown().GetAwaiter().GetResult();
     }
 }
