@@ -109,8 +109,17 @@ public sealed unsafe partial class ShmQueue<T> : IWaitTarget
         if (now - me.SuspectSince < s_graceTicks || now - me.LastRecoveryScan < s_graceTicks)
             return;
         me.LastRecoveryScan = now;
-        if (TryRepair(position, consumerSide))
-            me.SuspectPosition = -1;
+        if (!TryRepair(position, consumerSide))
+            return;
+        me.SuspectPosition = -1;
+        // A dead batch claim (EnqueueMany/DequeueMany) covers the positions after this one too: repair them now,
+        // not one grace period and one waiter wake-up each (a dead batch of 8 took ~90 ms that way). Each position is
+        // still repaired only if every claim covering it belongs to a dead process; the first live one stops the run.
+        for (long next = position + 1; next < position + _capacity && IsStuck(next, consumerSide, out _); next++)
+        {
+            if (!TryRepair(next, consumerSide))
+                break;
+        }
     }
 
     /// <summary>
