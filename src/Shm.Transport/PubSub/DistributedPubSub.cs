@@ -45,6 +45,12 @@ public sealed class DistributedPubSub
     private static readonly ConditionalWeakTable<ActorSystem, DistributedPubSub> s_instances = new();
     private static readonly Lock s_instancesGate = new();
 
+    [ThreadStatic]
+    private static TopicRing? t_lastRing;
+
+    [ThreadStatic]
+    private static DistributedPubSub? t_lastOwner;
+
     private readonly ConcurrentDictionary<string, TopicRing> _rings = new();
     private readonly ConcurrentDictionary<TopicReader, bool> _readers = new();
     private readonly Lock _openGate = new();
@@ -159,7 +165,12 @@ public sealed class DistributedPubSub
         TopicRing ring;
         try
         {
-            ring = OpenTopic(topic, requestedMode: null);
+            // A publishing thread usually repeats its topic: one compare instead of the dictionary's hash.
+            ring = t_lastRing is { } last && ReferenceEquals(t_lastOwner, this) && string.Equals(last.Topic, topic, StringComparison.Ordinal)
+                ? last
+                : OpenTopic(topic, requestedMode: null);
+            t_lastRing = ring;
+            t_lastOwner = this;
         }
         catch (ObjectDisposedException)
         {

@@ -20,6 +20,15 @@ internal sealed class TopicEventEncoder(ActorSystem system)
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_writer;
 
+    [ThreadStatic]
+    private static string? t_lastManifest;
+
+    [ThreadStatic]
+    private static byte[]? t_lastManifestBytes;
+
+    [ThreadStatic]
+    private static TopicEventEncoder? t_lastEncoder;
+
     private readonly ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new();
     private readonly ConcurrentDictionary<string, byte[]> _manifests = new();
 
@@ -42,7 +51,17 @@ internal sealed class TopicEventEncoder(ActorSystem system)
             ? default
             : _senderPaths.GetValue(sender, static s => Encoding.UTF8.GetBytes(Actors.Serialization.Serialization.SerializedActorPath(s)));
 
-    private byte[] ManifestBytes(string manifest) =>
+    private byte[] ManifestBytes(string manifest)
+    {
+        // Serializers return one string instance per type, and a thread publishes runs of one type: a reference compare.
+        if (ReferenceEquals(manifest, t_lastManifest) && ReferenceEquals(this, t_lastEncoder))
+            return t_lastManifestBytes!;
+        byte[] bytes = LookUpManifestBytes(manifest);
+        (t_lastManifest, t_lastManifestBytes, t_lastEncoder) = (manifest, bytes, this);
+        return bytes;
+    }
+
+    private byte[] LookUpManifestBytes(string manifest) =>
         _manifests.TryGetValue(manifest, out byte[]? cached)
             ? cached
             : _manifests.Count < MaxCachedManifests

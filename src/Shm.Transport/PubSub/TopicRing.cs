@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Shm.Primitives;
 using Shm.Primitives.Segments;
@@ -11,6 +12,8 @@ namespace Shm.Transport.PubSub;
 /// </summary>
 internal sealed class TopicRing : IDisposable
 {
+    private static readonly TimeSpan s_yieldingWait = TimeSpan.FromMilliseconds(100); // then the futex: a node is stalled
+
     private readonly ShmBytePubSub _ring;
     private readonly CancellationTokenSource _closing = new();
     private int _users = 1; // publishes in flight, plus 1 while open: Dispose drops that 1 and waits for 0
@@ -67,7 +70,13 @@ internal sealed class TopicRing : IDisposable
         {
             if (_ring.Publish(encoded))
                 return true;
-            return timeout != TimeSpan.Zero && _ring.TryPublish(encoded, timeout, _closing.Token);
+            if (timeout == TimeSpan.Zero)
+                return false;
+            long start = Stopwatch.GetTimestamp();
+            if (AwaitRoomYielding() && _ring.Publish(encoded))
+                return true;
+            TimeSpan left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - Stopwatch.GetElapsedTime(start);
+            return left > TimeSpan.Zero && _ring.TryPublish(encoded, left, _closing.Token);
         }
         catch (OperationCanceledException)
         {
@@ -76,6 +85,35 @@ internal sealed class TopicRing : IDisposable
         finally
         {
             Exit();
+        }
+    }
+
+    /// <summary>
+    /// A Backpressure ring is full: waits, yielding the CPU, until the slowest node has freed a quarter of the ring
+    /// (true), or gives up after <see cref="s_yieldingWait"/> (false) so a stalled node is waited for on the futex.
+    /// </summary>
+    /// <remarks>
+    /// Why not the ring's own wait at once: a publisher sleeping on the futex is woken by every single read (each
+    /// reader's cursor update is a futex wake while a publisher sleeps), so a publisher faster than its readers would
+    /// pay a wake-up per event and the readers a system call per event. Waiting for a quarter of the ring without
+    /// registering as a sleeper lets the readers run undisturbed (on this machine's few cores, often on the CPU this
+    /// thread yields) and then publishes a long run of events without waiting.
+    /// </remarks>
+    private bool AwaitRoomYielding()
+    {
+        long wanted = Math.Max(1, _ring.Capacity / 4);
+        long start = Stopwatch.GetTimestamp();
+        var spin = new SpinWait();
+        while (true)
+        {
+            if (_closing.IsCancellationRequested)
+                return false;
+            long write = _ring.WritePosition;
+            if (_ring.Subscribers.MinimumCursor(write, reapDead: false) + _ring.Capacity - write >= wanted)
+                return true;
+            if (Stopwatch.GetElapsedTime(start) > s_yieldingWait)
+                return false;
+            spin.SpinOnce(sleep1Threshold: -1); // spins, then yields; never Sleep(1)
         }
     }
 
