@@ -85,10 +85,15 @@ public sealed class EventStream
         if (removed) _unwatchSubscriber(subscriber);
     }
 
+    /// <summary>The system's metric counters (dead letters are counted where they are published).</summary>
+    internal Diagnostics.ActorMetrics.SystemCounters? Counters { get; set; }
+
     /// <summary>Tells <paramref name="event"/> to every matching subscriber (with no sender).</summary>
     public void Publish(object @event)
     {
         ArgumentNullException.ThrowIfNull(@event);
+        if (@event is AllDeadLetters && Counters is { } counters)
+            Interlocked.Increment(ref counters.DeadLetters);
         Type type = @event.GetType();
         if (!_cache.TryGetValue(type, out IActorRef[]? subscribers)) subscribers = Resolve(type);
         foreach (IActorRef subscriber in subscribers) subscriber.Tell(@event, ActorRefs.NoSender);

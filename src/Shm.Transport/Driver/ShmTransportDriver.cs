@@ -53,6 +53,9 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     /// <summary>This node's ask channel (valid after Listen): asks to its actors arrive here and are answered in its slots.</summary>
     public ShmReqRepServer AskChannel => _asks ?? throw new InvalidOperationException("The driver is not listening.");
 
+    /// <summary>Envelopes waiting in this node's inbox (read under the inbox's lock: for monitoring).</summary>
+    public long InboxCount => _inbox is { } inbox && Volatile.Read(ref _disposed) == 0 ? inbox.Count : 0;
+
     /// <summary>The segment options every segment of this system uses.</summary>
     public SegmentOptions SegmentOptions => _segmentOptions;
 

@@ -21,6 +21,7 @@ internal sealed class RemoteAsk<T> : TaskCompletionSource<T>
     private readonly TimeSpan? _timeout;
     private readonly CancellationToken _cancellationToken;
     private readonly CancellationTokenSource _ends;
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
 
     public RemoteAsk(ShmTransportNode node, AskChannelClient channel, RemoteActorRef target, TimeSpan? timeout, CancellationToken cancellationToken)
     {
@@ -39,6 +40,8 @@ internal sealed class RemoteAsk<T> : TaskCompletionSource<T>
 
     public Task<T> Start(byte[] request)
     {
+        _node.Counters.MessagesSent.Add(1);
+        _node.Counters.BytesSent.Add(request.Length);
         ValueTask<byte[]> reply;
         try
         {
@@ -81,6 +84,11 @@ internal sealed class RemoteAsk<T> : TaskCompletionSource<T>
 
     private void Complete(byte[] reply)
     {
+        if (Diagnostics.TransportMetrics.AskDuration.Enabled)
+        {
+            Diagnostics.TransportMetrics.AskDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds,
+                new KeyValuePair<string, object?>(Diagnostics.TransportMetrics.NodeTag, _node.MetricsTag));
+        }
         if (AskReply.Interpret(_node.ReadReply(reply, _target), out T result) is { } error)
             TrySetException(error);
         else

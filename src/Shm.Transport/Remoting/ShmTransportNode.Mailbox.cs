@@ -29,7 +29,11 @@ internal sealed partial class ShmTransportNode
     {
         ArrayBufferWriter<byte> writer = Writer();
         WriteMessage(writer, System.Text.Encoding.UTF8.GetBytes(recipient.Path.ToStringWithoutAddress()), SenderPath(sender), message, EnvelopeFormat.UserMessage);
-        return ring.TryEnqueue(writer.WrittenSpan);
+        if (!ring.TryEnqueue(writer.WrittenSpan))
+            return false;
+        Counters.MessagesSent.Add(1);
+        Counters.BytesSent.Add(writer.WrittenCount);
+        return true;
     }
 
     private const byte LocalMarker = 0xFE;

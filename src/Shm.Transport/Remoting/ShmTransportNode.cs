@@ -55,9 +55,17 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         // The shm driver's incarnation comes from the node directory; another driver gets a random uid per start.
         _incarnation = _driver is ShmTransportDriver shm ? shm.Incarnation : Random.Shared.NextInt64(1, long.MaxValue);
         _handshake = HandshakeFormat.Write(bound, _incarnation, Environment.ProcessId);
+        MetricsTag = $"{system.Name}@{options.NodeName}";
+        Counters = Diagnostics.TransportMetrics.Register(MetricsTag, () => DeadLetterCount, () => (_driver as ShmTransportDriver)?.InboxCount ?? 0);
         StartAsks();
         listener.SetResult(this);
     }
+
+    /// <summary>This node's metric counters (see Diagnostics.TransportMetrics).</summary>
+    internal Diagnostics.TransportMetrics.NodeCounters Counters { get; }
+
+    /// <summary>This node's <c>shm.node</c> metric tag: <c>{system}@{node}</c>.</summary>
+    internal string MetricsTag { get; }
 
     /// <summary>The options this node was started with (node name, segment directory, limits).</summary>
     public ShmTransportOptions Options => _options;
@@ -110,8 +118,14 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
             DeadLetter(message, sender, recipient);
             return;
         }
-        if (!peer.Handle.Write(Serialize(recipient, message, sender).WrittenSpan))
+        ArrayBufferWriter<byte> envelope = Serialize(recipient, message, sender);
+        if (!peer.Handle.Write(envelope.WrittenSpan))
+        {
             DeadLetter(message, sender, recipient);
+            return;
+        }
+        Counters.MessagesSent.Add(1);
+        Counters.BytesSent.Add(envelope.WrittenCount);
     }
 
     /// <summary>The envelope of a user message, in this thread's writer (valid until its next use).</summary>
@@ -189,6 +203,8 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     /// <summary>One envelope from the inbox, on the reader thread. Never throws: bad input is counted and dropped.</summary>
     internal void Dispatch(PeerEndpoint from, ReadOnlySpan<byte> envelope)
     {
+        Counters.MessagesReceived++;
+        Counters.BytesReceived += envelope.Length;
         if (HandshakeFormat.IsHandshake(envelope))
         {
             if (HandshakeFormat.TryRead(envelope, out Address? address, out long incarnation, out int pid) && address.Host == from.Handle.RemoteAddress.Host)
@@ -289,6 +305,8 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         _askClients?.NodeDown(node, peer.Incarnation);
         if (_disposing || !peer.MarkDown())
             return;
+        if (died)
+            Interlocked.Increment(ref Counters.NodeDeaths);
         foreach ((IActorRef watchee, InternalActorRef watcher) in _watches.RemoveNode(node))
             watcher.SendSystemMessage(new DeathWatchNotification(watchee, existenceConfirmed: false, addressTerminated: true));
         _system.EventStream.Publish(new MemberDown(peer.Handle.RemoteAddress, peer.Incarnation, died));
@@ -299,6 +317,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         if (_disposing)
             return;
         _disposing = true;
+        Counters.Dispose();
         StopAsks();
         CloseMailboxRings();
         _driver.Shutdown().GetAwaiter().GetResult();

@@ -21,7 +21,10 @@ internal sealed class ActorSystemImpl : ActorSystem
         Name = name;
         Settings = settings;
         _scheduler = new TimerQueueScheduler(settings.TimeProvider);
-        EventStream = new EventStream(s => _unsubscriber!.Watch(s), s => _unsubscriber!.Unwatch(s));
+        EventStream = new EventStream(s => _unsubscriber!.Watch(s), s => _unsubscriber!.Unwatch(s))
+        {
+            Counters = Diagnostics.ActorMetrics.Register(name, settings.Node),
+        };
         _provider = new LocalActorRefProvider(this, EventStream);
         _unsubscriber = new EventStreamUnsubscriber(_provider.RootPath / "system" / "eventStreamUnsubscriber", EventStream);
         Log = new LoggingAdapter(settings, EventStream, $"ActorSystem({name})", typeof(ActorSystem));
@@ -142,6 +145,7 @@ internal sealed class ActorSystemImpl : ActorSystem
                 Log.Error(e, "A termination callback of actor system '{0}' threw: {1}", Name, e.Message);
             }
         }
+        EventStream.Counters?.Dispose();
         _terminated.TrySetResult();
     }
 }
