@@ -70,6 +70,7 @@ public sealed class RemoteSuite : IBenchSuite, IBenchChildRoles
                 rows.Add(new BenchRow($"remote.pingpong.c{clients}", ours.Rate, Unit, Baseline, baseline.Rate));
             }
             rows.AddRange(AskRounds.Run(context, shm.System, shm.Echo, socket.System, socket.Echo));
+            rows.Add(PubSubFanout.Measure(context));
             context.Log($"  client shm: {ShmStats(shm.System)}");
             context.Log($"  server shm: {shm.Stop()}");
             context.Log($"  server uds: {socket.Stop()}");
@@ -288,9 +289,10 @@ public sealed class RemoteSuite : IBenchSuite, IBenchChildRoles
         child.Dispose();
     }
 
-    public bool Handles(string role) => role == "remote-server";
+    public bool Handles(string role) => role == "remote-server" || PubSubFanout.Handles(role);
 
-    public int RunChild(string role, string[] args) => RunServer(args[0], args[1], args.Length > 2 ? args[2] : null);
+    public int RunChild(string role, string[] args) =>
+        PubSubFanout.Handles(role) ? PubSubFanout.RunChild(role, args) : RunServer(args[0], args[1], args.Length > 2 ? args[2] : null);
 
     /// <summary>
     /// Node "server": echo actors echo-0..echo-29 and a control actor; prints "ready", serves until told to stop (or until
