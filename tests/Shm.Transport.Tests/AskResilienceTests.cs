@@ -39,10 +39,12 @@ public sealed class AskResilienceTests
                 MaxRetryAttempts = 300,
                 Delay = TimeSpan.FromMilliseconds(100),
                 BackoffType = DelayBackoffType.Constant,
-                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is NodeDownException),
+                // Down while b restarts; a timeout when the ask reaches the new b before its answerer exists (a dead letter).
+                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is NodeDownException or AskTimeoutException),
                 OnRetry = _ => { Interlocked.Increment(ref attempts); return default; },
             },
             CircuitBreaker = null,
+            AttemptTimeout = TimeSpan.FromSeconds(1),
         });
         using (retried)
         {

@@ -75,6 +75,29 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         Schedule();
     }
 
+    /// <summary>
+    /// Adds a user message and, when the actor is idle (its turn neither queued nor running), runs that turn on the
+    /// calling thread instead of queueing it: a transport thread that hands a request to an actor saves the thread-pool
+    /// hand-off (a wake-up of an idle worker, several microseconds). Returns after the turn, or at once if the turn was
+    /// already queued or running (it will see the message). The caller must not hold locks the actor could need.
+    /// </summary>
+    public void PostAndRunIfIdle(IActorRef receiver, Envelope envelope)
+    {
+        if (IsClosed)
+        {
+            _cell.System.DeadLetterRef.Deliver(envelope.Message, envelope.Sender, receiver);
+            return;
+        }
+        _queue.Enqueue(receiver, envelope);
+        if (IsClosed)
+        {
+            lock (_drainLock) _queue.CleanUp(receiver, _cell.System.DeadLetters);
+            return;
+        }
+        if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+            Execute();
+    }
+
     /// <summary>Adds a system message (any thread).</summary>
     public void PostSystem(SystemMessage message)
     {

@@ -27,6 +27,9 @@ internal sealed unsafe class ReplyPump<TResponse>(ShmReqRepClientBase<TResponse>
     private bool _registeredForSlots;
     private long _nextCheck;
 
+    /// <summary>True while no async request of this client is waiting in the pump (a racy hint).</summary>
+    public bool IsIdle => Volatile.Read(ref _active) is null;
+
     public void Add(PendingReply<TResponse> operation)
     {
         operation.RegisterCancellation(); // first: a cancel from now on is seen by the next poll

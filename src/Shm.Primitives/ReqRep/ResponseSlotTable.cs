@@ -523,6 +523,13 @@ internal sealed unsafe class ResponseSlotTable
     public uint* FreedWaiters => _freedWaiters;
 
     /// <summary>True once the request is no longer pending.</summary>
+    /// <summary>Spins (the hot phase of a wait) until the request is no longer pending; false if the budget ran out first.</summary>
+    public bool SpinForAnswer(RequestId id)
+    {
+        var answered = new AnsweredProbe(this, id);
+        return HotSpin.Until(ref answered);
+    }
+
     private struct AnsweredProbe(ResponseSlotTable slots, RequestId id) : IWaitAttempt
     {
         public ReplyState State;

@@ -200,9 +200,23 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
         ThrowIfDisposed();
         if (cancellationToken.IsCancellationRequested)
             return ValueTask.FromCanceled<TResponse>(cancellationToken);
-        var operation = new PendingReply<TResponse>(this, trySend, abandonOnCancel: true, cancellationToken);
-        if (trySend(out RequestId id) == ShmSendResult.Sent)
-            operation.Id = id;
+        if (trySend(out RequestId id) != ShmSendResult.Sent)
+            id = default;
+        else if (Spin && _pump.IsIdle && Slots.SpinForAnswer(id))
+        {
+            // The only request in flight here, answered within the hot spin: no hand-off to the pump and back (a
+            // sequential caller's round trip then costs no wake-up on this side).
+            try
+            {
+                if (TryFinish(id, out TResponse response))
+                    return new ValueTask<TResponse>(response);
+            }
+            catch (Exception error)
+            {
+                return ValueTask.FromException<TResponse>(error);
+            }
+        }
+        var operation = new PendingReply<TResponse>(this, trySend, abandonOnCancel: true, cancellationToken) { Id = id };
         _pump.Add(operation);
         return operation.Task;
     }

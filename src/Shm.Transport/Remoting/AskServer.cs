@@ -70,7 +70,7 @@ internal sealed class AskServer : IDisposable
             }
             IActorRef recipient = _resolver.Recipient(envelope, view);
             if (_node.TryDeserialize(_resolver, envelope, view, recipient, replyTo, out object? message))
-                recipient.Tell(message, replyTo);
+                Deliver(recipient, message, replyTo);
             else
                 replyTo.Tell(new Status.Failure(new System.Runtime.Serialization.SerializationException(
                     $"The ask to {recipient.Path} could not be deserialized by the target node (serializer {view.SerializerId}).")), null);
@@ -81,6 +81,32 @@ internal sealed class AskServer : IDisposable
             replyTo.Tell(new Status.Failure(error), null);
         }
     }
+
+    /// <summary>
+    /// Tells the request to its recipient. While the actors answering here are quick (their turns run at most
+    /// <see cref="InlineTurnLimit"/> on average), an idle recipient's turn runs on this thread: the request and its
+    /// reply then cost no thread-pool hand-off. A slow actor makes the average rise and the server hands turns to the
+    /// pool again, so one slow actor cannot hold up the asks to the others for long.
+    /// </summary>
+    private void Deliver(IActorRef recipient, object message, AskReplyRef replyTo)
+    {
+        if (recipient is not Actors.Internal.LocalActorRef local || _averageTurnTicks > s_inlineTurnLimitTicks)
+        {
+            recipient.Tell(message, replyTo);
+            _averageTurnTicks -= _averageTurnTicks >> 6; // decays while turns go to the pool, so inlining is tried again
+            return;
+        }
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        local.Cell.Mailbox.PostAndRunIfIdle(local, new Actors.Dispatch.Envelope(message, replyTo));
+        long ticks = System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        _averageTurnTicks += (ticks - _averageTurnTicks) >> 3;
+    }
+
+    /// <summary>The longest average inline turn before turns go back to the thread pool.</summary>
+    public static readonly TimeSpan InlineTurnLimit = TimeSpan.FromMicroseconds(50);
+
+    private static readonly long s_inlineTurnLimitTicks = (long)(InlineTurnLimit.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+    private long _averageTurnTicks;
 
     public void Dispose()
     {
