@@ -34,13 +34,28 @@ public static class Campaign
             {
                 if (options.Only is not null && point.Primitive != options.Only)
                     continue;
-                kills.Add(campaign.RunPoint(point, options.KillsPerPoint, seed++));
+                if (options.KillsPerPoint > 0)
+                    kills.Add(campaign.RunPoint(point, options.KillsPerPoint, seed++));
             }
             output($"random-moment kills ({options.RandomKills} per primitive):");
             foreach (string prefix in KillCampaign.Prefixes)
             {
                 if ((options.Only is null || prefix == options.Only) && options.RandomKills > 0)
                     kills.Add(campaign.RunRandomMoments(prefix, options.RandomKills, seed++));
+            }
+            var mutation = new CorruptionCampaign(work, output);
+            output($"corruption ({options.Mutations} mutations per kind):");
+            foreach (string kind in CorruptionCampaign.Kinds)
+            {
+                if ((options.Only is null || kind == options.Only) && options.Mutations > 0)
+                    corruption.Add(mutation.Run(kind, options.Mutations, CorruptionSeconds(options.Mutations), seed++));
+            }
+            foreach (CorruptionRow row in corruption)
+            {
+                foreach (string error in row.Errors)
+                    failures.Add($"corruption {row.Kind}: {error}");
+                if (row.Crashes != 0)
+                    failures.Add($"corruption {row.Kind}: {row.Crashes} crash(es)");
             }
             foreach (KillRow row in kills)
             {
@@ -56,8 +71,14 @@ public static class Campaign
         {
             Directory.Delete(work, recursive: true);
         }
+        foreach (string leaked in LeakCheck.Segments().Concat(LeakCheck.Memfds()))
+            failures.Add($"leak: {leaked} is left after the campaign");
+        output($"leak check: {(failures.Any(f => f.StartsWith("leak", StringComparison.Ordinal)) ? "FAILED" : "no segment or memfd left")}");
         return new Result(kills, corruption, failures);
     }
+
+    /// <summary>How long the mutations of one kind are spread over: 2 s for the quick run, up to a minute for a million.</summary>
+    public static double CorruptionSeconds(long mutations) => Math.Clamp(mutations / 20_000.0, 2, 60);
 }
 
 /// <summary>The numbers the campaign holds the primitives to (issue 7).</summary>

@@ -74,6 +74,8 @@ public sealed class ChaosProcess : IDisposable
         // Workers are short-lived and many: skip tiered-compilation warm-up noise, keep memory small.
         psi.Environment["DOTNET_TieredPGO"] = "0";
         psi.Environment["DOTNET_gcServer"] = "0";
+        // FileStream's advisory flock would make the mutator's open of a live segment race the users' reopening.
+        psi.Environment["DOTNET_SYSTEM_IO_DISABLEFILELOCKING"] = "1";
         return new ChaosProcess(Process.Start(psi)!);
     }
 

@@ -6,6 +6,8 @@ public static class Workers
     public static int Run(string[] args) => args[0] switch
     {
         "victim" => VictimWorker.Run(args[1..]),
+        "user" => CorruptionUserWorker.Run(args[1..]),
+        "mutator" => MutatorWorker.Run(args[1..]),
         _ => Unknown(args[0]),
     };
 

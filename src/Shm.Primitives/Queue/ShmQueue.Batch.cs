@@ -142,7 +142,10 @@ public sealed unsafe partial class ShmQueue<T>
                     OnEnqueueFoundFull(me, position);
                     return 0;
                 }
-                position = Volatile.Read(ref tail);
+                // Free for us only now (a consumer released it since the scan): scan again from the same position.
+                // Otherwise a later claim overtook us, and the tail must have moved.
+                if (sequence != position)
+                    position = RereadOvertaken(ref tail, position, "TailPosition");
                 continue;
             }
 
@@ -190,7 +193,10 @@ public sealed unsafe partial class ShmQueue<T>
                     sawEmpty = true;
                     return 0;
                 }
-                position = Volatile.Read(ref head);
+                // Committed only now (its producer finished since the scan): scan again from the same position.
+                // Otherwise a later claim overtook us, and the head must have moved.
+                if ((sequence & ~L.SkipBit) != position + 1)
+                    position = RereadOvertaken(ref head, position, "HeadPosition");
                 continue;
             }
 

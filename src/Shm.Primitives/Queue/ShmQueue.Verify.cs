@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using L = Shm.Primitives.Queue.ShmQueueLayout;
 
 namespace Shm.Primitives;
@@ -32,6 +33,21 @@ public sealed unsafe partial class ShmQueue<T>
                 Corrupted($"Slot[{position & _mask}].Sequence", sequence, $"{position} (free for position {position})");
             }
         }
+    }
+
+    /// <summary>
+    /// Re-reads the tail (head) after the slot at <paramref name="stalePosition"/> showed a sequence from a later
+    /// claim. That claim moved the word past the position before it wrote the sequence (CAS, then release store; our
+    /// acquire of the sequence orders this read after both), so a word that did not move is corrupt: looping on it
+    /// would spin forever. Off the hot path: only an overtaken producer or consumer comes here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long RereadOvertaken(ref long word, long stalePosition, string field)
+    {
+        long fresh = Volatile.Read(ref word);
+        if (fresh <= stalePosition)
+            Corrupted(field, fresh, $"past {stalePosition}, whose slot already holds sequence {Volatile.Read(ref *(long*)SlotAt(stalePosition))}");
+        return fresh;
     }
 
     private void Corrupted(string field, object value, string expected) =>

@@ -221,7 +221,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
             }
             else
             {
-                position = Volatile.Read(ref tail);
+                position = RereadOvertaken(ref tail, position, "TailPosition");
             }
         }
     }
@@ -289,7 +289,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
             }
             else
             {
-                position = Volatile.Read(ref head);
+                position = RereadOvertaken(ref head, position, "HeadPosition");
             }
         }
     }
@@ -326,6 +326,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
                 item = default;
                 return false;
             }
+            RereadOvertaken(ref *_head, position, "HeadPosition"); // overtaken: the head must have moved
         }
     }
 
