@@ -8,22 +8,12 @@ namespace Shm.Transport.Tests;
 /// <summary>Asks to a node in a child process that is killed with SIGKILL.</summary>
 public sealed class AskProcessTests(ITestOutputHelper output)
 {
-    internal static string NodeDll
-    {
-        get
-        {
-            string dir = AppContext.BaseDirectory.TrimEnd('/');
-            string config = Path.GetFileName(Path.GetDirectoryName(dir)!);
-            return Path.GetFullPath(Path.Combine(dir, "../../../../Shm.TransportNode/bin", config, "net10.0/Shm.TransportNode.dll"));
-        }
-    }
-
     [Fact]
     public async Task Killing_the_target_node_fails_a_thousand_pending_asks_with_NodeDownException_not_at_their_timeout()
     {
         using var cluster = new MultiNodeCluster();
         ActorSystem a = cluster.StartNode("a");
-        NodeProcess b = cluster.StartProcess("b", NodeDll, "slots=2048", "role=answerer");
+        NodeProcess b = cluster.StartProcess("b", NodeProgram.Dll, "slots=2048", "role=answerer");
         cluster.AwaitMembers(a, "b");
         IActorRef answerer = a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/answerer"));
         Assert.Equal(4, await answerer.Ask<int>(new Square(2), TimeSpan.FromSeconds(30)));

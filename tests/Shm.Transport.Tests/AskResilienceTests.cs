@@ -18,7 +18,7 @@ public sealed class AskResilienceTests
         var (collector, inbox) = Collector.Start(a, "events");
         a.EventStream.Subscribe<MemberUp>(collector);
         a.EventStream.Subscribe<MemberDown>(collector);
-        NodeProcess first = cluster.StartProcess("b", AskProcessTests.NodeDll, "role=answerer");
+        NodeProcess first = cluster.StartProcess("b", NodeProgram.Dll, "role=answerer");
         inbox.Next<MemberUp>(u => u.Address.Host == "b");
         IActorRef answerer = a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/answerer"));
         using var resilience = new AskResilience(new AskResilienceOptions
@@ -56,7 +56,7 @@ public sealed class AskResilienceTests
                 Assert.True(DateTime.UtcNow < deadline, "the ask was never retried");
                 await Task.Delay(10);
             }
-            cluster.StartProcess("b", AskProcessTests.NodeDll, "role=answerer");
+            cluster.StartProcess("b", NodeProgram.Dll, "role=answerer");
             Assert.Equal(16, await ask.WaitAsync(TimeSpan.FromSeconds(60)));
             Assert.True(attempts >= 1);
         }

@@ -8,17 +8,6 @@ public sealed class NodeProcessTests
 {
     private static readonly int BlastMessages = (int)Math.Max(1, long.TryParse(Environment.GetEnvironmentVariable("SHM_REMOTE_MESSAGES"), out long n) ? n : 1_000_000);
 
-    /// <summary>tests/Shm.TransportNode next to this test assembly.</summary>
-    private static string NodeDll
-    {
-        get
-        {
-            string dir = AppContext.BaseDirectory.TrimEnd('/');
-            string config = Path.GetFileName(Path.GetDirectoryName(dir)!);
-            return Path.GetFullPath(Path.Combine(dir, "../../../../Shm.TransportNode/bin", config, "net10.0/Shm.TransportNode.dll"));
-        }
-    }
-
     [Fact]
     public void Three_node_processes_pass_refs_inside_messages_and_keep_per_sender_order_over_a_million_messages()
     {
@@ -28,8 +17,8 @@ public sealed class NodeProcessTests
         // Each blaster sends its whole stream in one burst, far faster than one reader drains it: the senders' outbound
         // buffers must hold it all (past the bound the transport drops to dead letters, by design).
         string buffer = "buffer=" + (BlastMessages + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        cluster.StartProcess("b", NodeDll, buffer);
-        cluster.StartProcess("c", NodeDll, buffer);
+        cluster.StartProcess("b", NodeProgram.Dll, buffer);
+        cluster.StartProcess("c", NodeProgram.Dll, buffer);
         cluster.AwaitMembers(a, "b", "c");
         IActorRef echoB = a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/echo"));
         IActorRef echoC = a.Provider.ResolveActorRef(cluster.PathOf("c", "/user/echo"));
@@ -87,7 +76,7 @@ public sealed class NodeProcessTests
         a.EventStream.Subscribe<Actors.Event.DeadLetter>(collector);
         string echoPath = cluster.PathOf("b", "/user/echo");
 
-        NodeProcess first = cluster.StartProcess("b", NodeDll);
+        NodeProcess first = cluster.StartProcess("b", NodeProgram.Dll);
         MemberUp up = inbox.Next<MemberUp>(u => u.Address.Host == "b");
         Assert.Equal(first.Pid, up.ProcessId);
         a.ActorSelection(echoPath).Tell("hello", collector);
@@ -109,7 +98,7 @@ public sealed class NodeProcessTests
         echo.Tell("to the dead node", collector);
         Assert.Equal("to the dead node", inbox.Next<Actors.Event.DeadLetter>().Message);
 
-        NodeProcess second = cluster.StartProcess("b", NodeDll);
+        NodeProcess second = cluster.StartProcess("b", NodeProgram.Dll);
         MemberUp again = inbox.Next<MemberUp>(u => u.Address.Host == "b");
         Assert.True(again.Incarnation > up.Incarnation);
         Assert.Equal(second.Pid, again.ProcessId);

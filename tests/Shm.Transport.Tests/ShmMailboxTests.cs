@@ -60,7 +60,7 @@ public sealed class ShmMailboxTests
         using var cluster = new MultiNodeCluster();
         ActorSystem a = cluster.StartNode("a");
         var (collector, inbox) = Collector.Start(a, "collector");
-        NodeProcess first = cluster.StartProcess("b", AskProcessTests.NodeDll, "role=jobs");
+        NodeProcess first = cluster.StartProcess("b", NodeProgram.Dll, "role=jobs");
         cluster.AwaitMembers(a, "b");
         IActorRef queue = a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/jobs"));
         for (int i = 0; i < jobs; i++)
@@ -82,7 +82,7 @@ public sealed class ShmMailboxTests
         lastBeforeKill = done[^1].Number;
         Assert.True(lastBeforeKill < jobs - 1000, "the owner was killed with thousands of jobs still queued");
 
-        NodeProcess second = cluster.StartProcess("b", AskProcessTests.NodeDll, "role=jobs");
+        NodeProcess second = cluster.StartProcess("b", NodeProgram.Dll, "role=jobs");
         var after = new List<JobDone>();
         while (after.Count == 0 || after[^1].Number < jobs - 1)
             after.Add(inbox.Next<JobDone>(seconds: 120));

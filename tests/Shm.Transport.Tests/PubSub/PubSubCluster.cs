@@ -10,17 +10,6 @@ internal static class PubSubCluster
 {
     private static readonly TimeSpan s_retryInterval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>tests/Shm.TransportNode next to this test assembly.</summary>
-    public static string NodeDll
-    {
-        get
-        {
-            string dir = AppContext.BaseDirectory.TrimEnd('/');
-            string config = Path.GetFileName(Path.GetDirectoryName(dir)!);
-            return Path.GetFullPath(Path.Combine(dir, "../../../../Shm.TransportNode/bin", config, "net10.0/Shm.TransportNode.dll"));
-        }
-    }
-
     /// <summary>The node's pub/sub subscriber actor.</summary>
     public static IActorRef SubscriberOn(ActorSystem from, MultiNodeCluster cluster, string node) =>
         from.Provider.ResolveActorRef(cluster.PathOf(node, "/user/pubsub-subscriber"));

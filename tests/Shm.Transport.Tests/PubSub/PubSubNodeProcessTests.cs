@@ -24,7 +24,7 @@ public sealed class PubSubNodeProcessTests
         DistributedPubSub.Get(a, DistributedPubSubSettings.Default with { TopicCapacity = 65_536, MaxEventBytes = 256 });
         var (collector, inbox) = Collector.Start(a, "collector");
         foreach (string node in s_subscriberNodes)
-            cluster.StartProcess(node, NodeDll, "role=pubsub");
+            cluster.StartProcess(node, NodeProgram.Dll, "role=pubsub");
         cluster.AwaitMembers(a, s_subscriberNodes);
         Assert.Equal(ShmPubSubMode.Overwrite, CreateTopic(a, "orders", ShmPubSubMode.Overwrite).Mode);
         IActorRef[] subscribers = [.. s_subscriberNodes.Select(n => SubscriberOn(a, cluster, n))];
@@ -53,8 +53,8 @@ public sealed class PubSubNodeProcessTests
         var (collector, inbox) = Collector.Start(a, "collector");
         // b's subscriber blocks on its first event; with at most 16 events waiting in its mailbox, b's reader stops
         // reading, so a publisher running ahead by more than the ring's 64 events must lap b.
-        cluster.StartProcess("b", NodeDll, "role=pubsub:16");
-        cluster.StartProcess("c", NodeDll, "role=pubsub:16");
+        cluster.StartProcess("b", NodeProgram.Dll, "role=pubsub:16");
+        cluster.StartProcess("c", NodeProgram.Dll, "role=pubsub:16");
         cluster.AwaitMembers(a, "b", "c");
         CreateTopic(a, "ticks", ShmPubSubMode.Overwrite);
         IActorRef held = SubscriberOn(a, cluster, "b"), free = SubscriberOn(a, cluster, "c");
@@ -90,7 +90,7 @@ public sealed class PubSubNodeProcessTests
         DistributedPubSub.Get(a, DistributedPubSubSettings.Default with { TopicCapacity = capacity, MaxEventBytes = 256 });
         var (collector, inbox) = Collector.Start(a, "collector");
         foreach (string node in s_subscriberNodes)
-            cluster.StartProcess(node, NodeDll, "role=pubsub:" + maxPending);
+            cluster.StartProcess(node, NodeProgram.Dll, "role=pubsub:" + maxPending);
         cluster.AwaitMembers(a, s_subscriberNodes);
         Assert.Equal(ShmPubSubMode.Backpressure, CreateTopic(a, "payments", ShmPubSubMode.Backpressure).Mode);
         IActorRef[] subscribers = [.. s_subscriberNodes.Select(n => SubscriberOn(a, cluster, n))];
