@@ -43,6 +43,12 @@ public static class Campaign
                 if ((options.Only is null || prefix == options.Only) && options.RandomKills > 0)
                     kills.Add(campaign.RunRandomMoments(prefix, options.RandomKills, seed++));
             }
+            output($"paused owners ({options.PausesPerPrimitive} per point, {KillCampaign.PauseLength.TotalSeconds} s each):");
+            foreach (FaultPointInfo point in FaultPointCatalog.All())
+            {
+                if ((options.Only is null || point.Primitive == options.Only) && options.PausesPerPrimitive > 0 && IsPausePoint(point))
+                    kills.Add(campaign.RunPaused(point, options.PausesPerPrimitive, seed++));
+            }
             var mutation = new CorruptionCampaign(work, output);
             output($"corruption ({options.Mutations} mutations per kind):");
             foreach (string kind in CorruptionCampaign.Kinds)
@@ -76,6 +82,12 @@ public static class Campaign
         output($"leak check: {(failures.Any(f => f.StartsWith("leak", StringComparison.Ordinal)) ? "FAILED" : "no segment or memfd left")}");
         return new Result(kills, corruption, failures);
     }
+
+    /// <summary>
+    /// Points paused by the campaign: those where the stopped process holds its lock, slot or claim before anything is
+    /// committed (the later steps of the same lock hold add nothing a pause could expire).
+    /// </summary>
+    public static bool IsPausePoint(FaultPointInfo point) => point.Step is not "applying" and not "committed";
 
     /// <summary>How long the mutations of one kind are spread over: 2 s for the quick run, up to a minute for a million.</summary>
     public static double CorruptionSeconds(long mutations) => Math.Clamp(mutations / 20_000.0, 2, 60);

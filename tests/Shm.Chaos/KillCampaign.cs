@@ -161,6 +161,64 @@ public sealed class KillCampaign(string workDirectory, Action<string> report)
         return row;
     }
 
+    /// <summary>How long a paused owner stays stopped: past every recovery bound and grace period of every primitive.</summary>
+    public static readonly TimeSpan PauseLength = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
+    /// Paused owners: a victim stops itself (SIGSTOP) at the armed point, holding its lock, slot or claim, while the
+    /// survivors keep working for longer than every recovery bound; then SIGCONT, and it quits cleanly. It must never
+    /// have been declared dead: nothing lost (no allowance: it finished its operation), nothing duplicated.
+    /// </summary>
+    public KillRow RunPaused(FaultPointInfo point, int pauses, int seed)
+    {
+        using Scenario? scenario = CreateScenario(point.Primitive);
+        if (scenario is null)
+            return new KillRow(point.Primitive, point.Name + " (paused)", 0, 0, 0, 0, 0, 0, 0, 0, [$"no scenario for primitive '{point.Primitive}'"]);
+        var random = new Random(seed);
+        var errors = new List<string>();
+        int done = 0;
+        string operation = scenario.VictimOperation(point);
+        for (int k = 0; k < pauses && errors.Count == 0; k++)
+        {
+            string log = Path.Combine(workDirectory, $"{scenario.SegmentName}-paused{k}.log");
+            scenario.StartSurvivors();
+            using (ChaosProcess victim = ChaosProcess.Start($"{point.Name}:{random.Next(1, scenario.MaxHit + 1)}:stop", "victim", scenario.Prefix,
+                       scenario.SegmentName, log, (k + 1).ToString(CultureInfo.InvariantCulture), operation, Scenario.Seed(random)))
+            {
+                if (victim.ReadLine(s_handshake) != "ready" || !WaitUntilStopped(victim))
+                {
+                    errors.Add($"pause {k}: the victim never stopped at {point.Name}: {victim.StandardError.Trim()}");
+                    break;
+                }
+                // The pause itself: survivors run on meanwhile; they must neither repair nor expire the stopped owner.
+                Thread.Sleep(PauseLength);
+                victim.Signal(Primitives.Interop.Libc.SIGCONT);
+                victim.Send("quit");
+                int? code = victim.WaitForExit(TimeSpan.FromSeconds(60));
+                if (code != 0)
+                    errors.Add($"pause {k}: the resumed victim exited with {code?.ToString(CultureInfo.InvariantCulture) ?? "nothing (hung)"}: {victim.StandardError.Trim()}");
+            }
+            try
+            {
+                scenario.StopSurvivors(WedgeTimeout);
+                scenario.Probe(DateTime.UtcNow + WedgeTimeout);
+                scenario.CheckConsistency();
+            }
+            catch (Exception e)
+            {
+                errors.Add($"pause {k}: {e.GetType().Name}: {e.Message}");
+            }
+            scenario.Absorb(log, operation);
+            done++;
+        }
+        scenario.Drain();
+        LedgerResult result = scenario.Ledger.Settle();
+        long dup = result.Dup + (scenario is ReqRepScenario rr ? rr.DuplicateServes() : 0);
+        var row = new KillRow(scenario.Primitive, point.Name + " (paused)", done, result.Torn, dup, result.Lost, result.AllowedLoss, 0, 0, 0, errors);
+        report($"  {row.Point,-42} pauses {done,3}  torn {row.Torn}  dup {row.Dup}  lost {row.Lost}/{row.LossBound}{(errors.Count > 0 ? "  ERROR " + errors[0] : "")}");
+        return row;
+    }
+
     /// <summary>Polls the kernel's state of the victim until it is stopped ('T'); false if it exited instead.</summary>
     public static bool WaitUntilStopped(ChaosProcess victim)
     {

@@ -34,9 +34,24 @@ public static class VictimWorker
             "reqrep" => ReqRepWorkload(segment, operation, log, NextId),
             _ => throw new ArgumentException($"no victim workload for primitive '{primitive}'"),
         };
+        // "quit" on stdin ends the workload cleanly after the operation in progress (paused-owner runs need that).
+        bool quit = false;
+        var listener = new Thread(() =>
+        {
+            while (Console.ReadLine() is string line)
+            {
+                if (line == "quit")
+                    Volatile.Write(ref quit, true);
+            }
+        }) { IsBackground = true };
+        listener.Start();
         Console.WriteLine("ready");
         while (DateTime.UtcNow < deadline)
+        {
+            if (Volatile.Read(ref quit))
+                return 0;
             step();
+        }
         return ChaosProcess.PointNotReachedExitCode;
     }
 
