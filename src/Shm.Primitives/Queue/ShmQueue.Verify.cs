@@ -37,18 +37,33 @@ public sealed unsafe partial class ShmQueue<T>
 
     /// <summary>
     /// Re-reads the tail (head) after the slot at <paramref name="stalePosition"/> showed a sequence from a later
-    /// claim. That claim moved the word past the position before it wrote the sequence (CAS, then release store; our
-    /// acquire of the sequence orders this read after both), so a word that did not move is corrupt: looping on it
-    /// would spin forever. Off the hot path: only an overtaken producer or consumer comes here.
+    /// claim, which normally moved the word past the position first. A word that stays put while this thread keeps
+    /// coming back here is corrupt (looping on it would spin forever): after <see cref="MaxOvertakenRereads"/> such
+    /// re-reads in a row it is reported. A single one is not: the chaos campaign saw a live queue come back here once
+    /// with the word unmoved and the slot free again, so only persistence is taken as proof. Off the hot path.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private long RereadOvertaken(ref long word, long stalePosition, string field)
     {
         long fresh = Volatile.Read(ref word);
-        if (fresh <= stalePosition)
-            Corrupted(field, fresh, $"past {stalePosition}, whose slot already holds sequence {Volatile.Read(ref *(long*)SlotAt(stalePosition))}");
+        if (fresh > stalePosition)
+        {
+            t_unmovedRereads = 0;
+            return fresh;
+        }
+        if (++t_unmovedRereads >= MaxOvertakenRereads)
+        {
+            t_unmovedRereads = 0;
+            Corrupted(field, fresh, $"past {stalePosition}, whose slot holds sequence {Volatile.Read(ref *(long*)SlotAt(stalePosition))}, for {MaxOvertakenRereads} re-reads");
+        }
+        Thread.SpinWait(1);
         return fresh;
     }
+
+    private const int MaxOvertakenRereads = 1_000_000;
+
+    [ThreadStatic]
+    private static int t_unmovedRereads;
 
     private void Corrupted(string field, object value, string expected) =>
         throw new ShmCorruptedException(ThrowHelper.Format(SR.Segment_FieldInvalid, Name, field, value, expected));
