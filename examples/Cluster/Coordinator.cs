@@ -57,7 +57,10 @@ internal sealed class Coordinator(ClusterSettings settings)
 
             long nextAsk = 0;
             bool replacementStarted = false;
-            while (!state.AllDone.Task.IsCompleted && !interrupted.IsCancellationRequested && Stopwatch.GetTimestamp() < deadline)
+            // Done when every job is, and (with chaos) the killed worker's replacement has taken its ring over: the last
+            // jobs can complete before its fence comes back.
+            bool Finished() => state.AllDone.Task.IsCompleted && (!settings.Chaos || state.RecoveredAt != 0);
+            while (!Finished() && !interrupted.IsCancellationRequested && Stopwatch.GetTimestamp() < deadline)
             {
                 if (Stopwatch.GetTimestamp() >= nextAsk)
                 {
@@ -81,7 +84,9 @@ internal sealed class Coordinator(ClusterSettings settings)
                     workers[node] = WorkerProcess.Start(_system, node);
                 }
                 display.Refresh();
-                state.AllDone.Task.Wait(100);
+                if (!state.AllDone.Task.Wait(100))
+                    continue;
+                Thread.Sleep(20); // all jobs done, the fence not back yet: the display's pace, not a synchronization
             }
             display.Finish();
             summary = Summary.Of(settings, _system, state, _askTicks, Interlocked.Read(ref _askFailures), interrupted.IsCancellationRequested);

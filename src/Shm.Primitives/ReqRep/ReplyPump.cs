@@ -25,6 +25,7 @@ internal sealed unsafe class ReplyPump<TResponse>(ShmReqRepClientBase<TResponse>
     /// <summary>The client instance: disposing it abandons the pump's waiter (FutexWaitService.RemoveOwnedBy).</summary>
     public object Owner => client;
     private bool _registeredForSlots;
+    private int _ringPending;
     private long _nextCheck;
 
     /// <summary>True while no async request of this client is waiting in the pump (a racy hint).</summary>
@@ -47,8 +48,19 @@ internal sealed unsafe class ReplyPump<TResponse>(ShmReqRepClientBase<TResponse>
             FutexWaitService.Shared.Add(start);
     }
 
+    /// <summary>
+    /// Rings the wait service so a cancellation is seen, once per poll however many requests are cancelled at once
+    /// (a dead node cancels all of its asks together: one ring each would mean a poll of every pending request each).
+    /// </summary>
+    public void RingForCancel()
+    {
+        if (Interlocked.Exchange(ref _ringPending, 1) == 0)
+            FutexWaitService.Shared.RingAll();
+    }
+
     private bool Poll(out uint* word, out uint expected)
     {
+        Volatile.Write(ref _ringPending, 0); // before the scan: a cancel after this rings again
         lock (_gate)
         {
             uint* doorbell = slots.Members.DoorbellSequence(clientIndex);
@@ -224,14 +236,13 @@ internal sealed class PendingReply<TResponse>(ShmReqRepClientBase<TResponse> cli
     public void RegisterCancellation()
     {
         if (cancellationToken.CanBeCanceled)
-        {
-            _registration = cancellationToken.UnsafeRegister(static state =>
-            {
-                var self = (PendingReply<TResponse>)state!;
-                Volatile.Write(ref self._cancelRequested, 1);
-                FutexWaitService.Shared.RingAll();
-            }, this);
-        }
+            _registration = cancellationToken.UnsafeRegister(static state => ((PendingReply<TResponse>)state!).OnCancel(), this);
+    }
+
+    private void OnCancel()
+    {
+        Volatile.Write(ref _cancelRequested, 1);
+        client.RingForCancel();
     }
 
     /// <summary>Completes the operation if its request is answered, failed, stale or lost; false while pending.</summary>

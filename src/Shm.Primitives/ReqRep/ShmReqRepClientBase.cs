@@ -221,6 +221,9 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
         return operation.Task;
     }
 
+    /// <summary>Lets the pump see a cancelled async request promptly.</summary>
+    internal void RingForCancel() => _pump.RingForCancel();
+
     /// <summary>Reads a ready response (true), or returns false while pending; throws for stale and failed requests.</summary>
     private bool TryFinish(RequestId id, out TResponse response)
     {
