@@ -98,7 +98,9 @@ internal sealed record Summary
             ("messages", $"{Messages:N0} in {ElapsedSeconds:F2} s ({MessagesPerSecond:N0} msgs/s, {JobsPerSecond:N0} jobs/s)"),
             ("asks (response slots)", $"{Asks:N0} answered, {AskFailures} failed; p50 {AskP50:F1} us, p99 {AskP99:F1} us"),
             ("progress events (pub/sub)", $"{ProgressEvents:N0} received, {EventsLost} lost (reported)"),
-            ("chaos", Chaos ? $"kill -9 {KilledNode}: seen down after {Ms(DetectionMs)}, replacement joined after {Ms(ReplacementJoinedMs)}, its ring taken over after {Ms(RecoveryMs)}" : "off"),
+            ("chaos", !Chaos ? "off"
+                : KilledNode is null ? "on, but the run ended before the kill"
+                : $"kill -9 {KilledNode}: seen down after {Ms(DetectionMs)}, replacement joined after {Ms(ReplacementJoinedMs)}, its ring taken over after {Ms(RecoveryMs)}"),
             ("segments", $"{SegmentsRemoved} removed, {SegmentsLeft} left"),
         };
         Console.WriteLine();
