@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using Shm.Actors;
 using Shm.Primitives;
@@ -13,7 +12,7 @@ namespace Shm.Transport.Remoting;
 // straight into it instead of through their node's inbox.
 internal sealed partial class ShmTransportNode
 {
-    private static readonly long s_recheckTicks = Stopwatch.Frequency; // a path without a ring is looked at again after 1 s
+    private const long RecheckMilliseconds = 1000; // a path without a ring is looked at again after 1 s
     private readonly ConcurrentDictionary<string, MailboxRingLink> _mailboxRings = new();
 
     /// <summary>A resolver for a thread (or a mailbox's turns) of its own.</summary>
@@ -102,14 +101,14 @@ internal sealed partial class ShmTransportNode
 
         public ShmByteQueue? TryOpen(string directory)
         {
-            long now = Stopwatch.GetTimestamp();
+            long now = Environment.TickCount64; // coarse and cheap: this runs on every Tell to a ref without a ring
             if (now < Volatile.Read(ref _nextCheck))
                 return null;
             lock (_gate)
             {
                 if (_ring is not null || now < _nextCheck)
                     return _ring;
-                _nextCheck = now + s_recheckTicks;
+                _nextCheck = now + RecheckMilliseconds;
                 if (!File.Exists(Path.Combine(directory, name)))
                     return null;
                 try
