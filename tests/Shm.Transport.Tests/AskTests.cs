@@ -118,6 +118,28 @@ public sealed class AskTests
     }
 
     [Fact]
+    public async Task A_quick_actor_answers_on_the_ask_thread_and_a_slow_one_is_handed_to_the_thread_pool()
+    {
+        var (cluster, _, _, answerer) = Start();
+        using (cluster)
+        {
+            // Idle and quick: its turn runs on the target node's ask thread (no thread-pool hand-off). Retried: the
+            // actor's own start-up turn may still be running on the pool when the first ask arrives.
+            bool inline = false;
+            for (int i = 0; i < 50 && !inline; i++)
+                inline = await answerer.Ask<string>(new WhereAmI(0), TimeSpan.FromSeconds(30)) == "Shm asks b";
+            Assert.True(inline, "no quick ask ran on the ask thread");
+            // Slow turns raise the server's average past its limit: from then on turns go to the pool, so one slow
+            // actor does not hold up the asks to the others.
+            var threads = new List<string>();
+            for (int i = 0; i < 10; i++)
+                threads.Add(await answerer.Ask<string>(new WhereAmI(2000), TimeSpan.FromSeconds(30)));
+            Assert.Equal("Shm asks b", threads[0]);
+            Assert.All(threads.Skip(3), thread => Assert.NotEqual("Shm asks b", thread));
+        }
+    }
+
+    [Fact]
     public async Task An_ask_to_a_node_that_is_not_up_fails_at_once_with_NodeDownException()
     {
         using var cluster = new MultiNodeCluster();

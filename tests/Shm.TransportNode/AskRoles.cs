@@ -18,6 +18,9 @@ public sealed record Hold(int Id);
 /// <summary>Asks the answerer for a reply of <paramref name="Bytes"/> bytes.</summary>
 public sealed record Big(int Bytes);
 
+/// <summary>Asks the answerer to work about <paramref name="WorkMicroseconds"/>, then reply the name of the thread its turn ran on ("" if none).</summary>
+public sealed record WhereAmI(int WorkMicroseconds);
+
 /// <summary>How many asks the answerer is holding (reply: int).</summary>
 public sealed record HeldCount;
 
@@ -34,6 +37,13 @@ public sealed class Answerer : ReceiveActor
         Receive<Hold>(_ => _held++);
         Receive<HeldCount>(_ => Sender.Tell(_held));
         Receive<Big>(big => Sender.Tell(new byte[big.Bytes]));
+        Receive<WhereAmI>(where =>
+        {
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + where.WorkMicroseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+                Thread.SpinWait(20);
+            Sender.Tell(Thread.CurrentThread.Name ?? "");
+        });
         ReceiveAny(message => Sender.Tell(message, Self));
     }
 

@@ -52,6 +52,9 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     public void SetCell(ActorCell cell) => _cell = cell;
 
+    /// <summary>True while the turn is queued on or running in the thread pool (or inline, see <see cref="PostAndRunIfIdle"/>).</summary>
+    public bool IsScheduled => Volatile.Read(ref _scheduled) != 0;
+
     public bool HasUserMessages => _front is { Count: > 0 } || _queue.HasMessages;
 
     public int NumberOfMessages => (_front?.Count ?? 0) + _queue.Count;

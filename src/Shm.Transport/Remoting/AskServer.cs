@@ -98,7 +98,8 @@ internal sealed class AskServer : IDisposable
         }
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         local.Cell.Mailbox.PostAndRunIfIdle(local, new Actors.Dispatch.Envelope(message, replyTo));
-        long ticks = System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        // A sample counts at most 4 limits: one outlier (a first call's JIT, a GC) must not send turns to the pool for long.
+        long ticks = Math.Min(System.Diagnostics.Stopwatch.GetTimestamp() - start, 4 * s_inlineTurnLimitTicks);
         _averageTurnTicks += (ticks - _averageTurnTicks) >> 3;
     }
 
