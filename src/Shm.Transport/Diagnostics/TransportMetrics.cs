@@ -24,8 +24,8 @@ internal static class TransportMetrics
     {
         s_meter.CreateObservableCounter("shm.transport.messages.sent", () => Observe(c => c.MessagesSent.Sum()), "{message}", "Messages this node sent to other nodes (Tell, asks, replies).");
         s_meter.CreateObservableCounter("shm.transport.bytes.sent", () => Observe(c => c.BytesSent.Sum()), "By", "Envelope bytes this node sent to other nodes.");
-        s_meter.CreateObservableCounter("shm.transport.messages.received", () => Observe(c => Volatile.Read(ref c.MessagesReceived)), "{message}", "Envelopes this node's inbox reader dispatched.");
-        s_meter.CreateObservableCounter("shm.transport.bytes.received", () => Observe(c => Volatile.Read(ref c.BytesReceived)), "By", "Envelope bytes this node's inbox reader dispatched.");
+        s_meter.CreateObservableCounter("shm.transport.messages.received", () => Observe(c => c.MessagesReceived.Sum()), "{message}", "Envelopes this node's inbox reader dispatched.");
+        s_meter.CreateObservableCounter("shm.transport.bytes.received", () => Observe(c => c.BytesReceived.Sum()), "By", "Envelope bytes this node's inbox reader dispatched.");
         s_meter.CreateObservableCounter("shm.transport.dead_letters", () => Observe(c => c.DeadLetters()), "{message}", "Messages the transport could not deliver (node down or unknown, buffer full).");
         s_meter.CreateObservableCounter("shm.transport.node_deaths", () => Observe(c => Volatile.Read(ref c.NodeDeaths)), "{node}", "Other nodes seen dying (kill -9 or crash), each then recovered from: its asks failed, its watchers told.");
         s_meter.CreateObservableUpDownCounter("shm.transport.inbox.count", () => Observe(c => c.InboxCount()), "{message}", "Envelopes waiting in this node's inbox ring.");
@@ -53,10 +53,12 @@ internal static class TransportMetrics
     {
         private readonly object _gate = new();
         private bool _disposed;
+        // Every counter written per message lives on cache lines of its own (StripedCounter cells): a plain field here
+        // written by the inbox reader would share a line with the references every sender reads on each Tell.
         public readonly StripedCounter MessagesSent = new();
         public readonly StripedCounter BytesSent = new();
-        public long MessagesReceived; // the inbox reader's thread only
-        public long BytesReceived;
+        public readonly StripedCounter MessagesReceived = new();
+        public readonly StripedCounter BytesReceived = new();
         public long NodeDeaths;
 
         public long DeadLetters() => deadLetters();

@@ -203,8 +203,8 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     /// <summary>One envelope from the inbox, on the reader thread. Never throws: bad input is counted and dropped.</summary>
     internal void Dispatch(PeerEndpoint from, ReadOnlySpan<byte> envelope)
     {
-        Counters.MessagesReceived++;
-        Counters.BytesReceived += envelope.Length;
+        Counters.MessagesReceived.Add(1);
+        Counters.BytesReceived.Add(envelope.Length);
         if (HandshakeFormat.IsHandshake(envelope))
         {
             if (HandshakeFormat.TryRead(envelope, out Address? address, out long incarnation, out int pid) && address.Host == from.Handle.RemoteAddress.Host)
