@@ -62,20 +62,8 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// <summary>Adds a user message (any thread).</summary>
     public void Post(IActorRef receiver, Envelope envelope)
     {
-        if (IsClosed)
-        {
-            _cell.System.DeadLetterRef.Deliver(envelope.Message, envelope.Sender, receiver);
-            return;
-        }
-        _queue.Enqueue(receiver, envelope);
-        if (IsClosed)
-        {
-            // The stopping turn may have drained the queue before our enqueue landed: drain again so nothing is left in a
-            // mailbox nobody will read. Whichever of us dequeues a message dead-letters it, so none is reported twice.
-            lock (_drainLock) _queue.CleanUp(receiver, _cell.System.DeadLetters);
-            return;
-        }
-        Schedule();
+        if (Enqueue(receiver, envelope))
+            Schedule();
     }
 
     /// <summary>
@@ -86,20 +74,31 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// </summary>
     public void PostAndRunIfIdle(IActorRef receiver, Envelope envelope)
     {
+        if (Enqueue(receiver, envelope) && TryClaimTurn())
+            Execute();
+    }
+
+    /// <summary>Queues a user message; false if the mailbox is closed (the message went to dead letters instead).</summary>
+    private bool Enqueue(IActorRef receiver, Envelope envelope)
+    {
         if (IsClosed)
         {
             _cell.System.DeadLetterRef.Deliver(envelope.Message, envelope.Sender, receiver);
-            return;
+            return false;
         }
         _queue.Enqueue(receiver, envelope);
         if (IsClosed)
         {
+            // The stopping turn may have drained the queue before our enqueue landed: drain again so nothing is left in a
+            // mailbox nobody will read. Whichever of us dequeues a message dead-letters it, so none is reported twice.
             lock (_drainLock) _queue.CleanUp(receiver, _cell.System.DeadLetters);
-            return;
+            return false;
         }
-        if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
-            Execute();
+        return true;
     }
+
+    /// <summary>Marks the turn scheduled; false if it already was (queued or running).</summary>
+    private bool TryClaimTurn() => Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0;
 
     /// <summary>Adds a system message (any thread).</summary>
     public void PostSystem(SystemMessage message)
@@ -128,7 +127,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// </summary>
     public void Schedule()
     {
-        if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        if (TryClaimTurn())
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
     }
 

@@ -5,9 +5,10 @@ namespace Shm.Primitives.Diagnostics;
 
 /// <summary>
 /// The open instances one set of observable instruments reports: each registers a snapshot reader and is
-/// measured with the tag <c>shm.segment</c> = its name until it disposes the registration (before it unmaps).
+/// measured with one tag (by default <c>shm.segment</c>) = its name until it disposes the registration (before it
+/// unmaps, or otherwise stops being readable).
 /// </summary>
-internal sealed class MetricSources<TSnapshot>
+internal sealed class MetricSources<TSnapshot>(string tagKey = MetricSources<TSnapshot>.SegmentTag)
 {
     public const string SegmentTag = "shm.segment";
 
@@ -27,7 +28,7 @@ internal sealed class MetricSources<TSnapshot>
         foreach (Registration source in _sources.Keys)
         {
             if (source.TryRead(out TSnapshot snapshot))
-                yield return new Measurement<long>(select(snapshot), new KeyValuePair<string, object?>(SegmentTag, source.Name));
+                yield return new Measurement<long>(select(snapshot), new KeyValuePair<string, object?>(tagKey, source.Name));
         }
     }
 

@@ -18,6 +18,7 @@ internal sealed class ShmMessageQueue : IMessageQueue
     private readonly ShmTransportNode _node;
     private readonly IActorRef _owner;
     private readonly ShmByteQueue _ring;
+    private readonly byte[] _ownerPath; // the recipient field of every envelope written here
     private readonly InboundResolver _resolver;
     private readonly ManualResetEventSlim _drained = new(initialState: false);
     private readonly CancellationTokenSource _stop = new();
@@ -30,6 +31,7 @@ internal sealed class ShmMessageQueue : IMessageQueue
         _node = node;
         _owner = owner;
         _resolver = node.NewResolver();
+        _ownerPath = System.Text.Encoding.UTF8.GetBytes(owner.Path.ToStringWithoutAddress());
         _ring = ShmByteQueue.CreateOrOpen(node.MailboxRingOf(owner.Path), options.MailboxCapacity, options.EffectiveArenaBytes,
             SegmentOptions.Default with { Directory = options.SegmentDirectory });
         _watcher = new Thread(Watch) { IsBackground = true, Name = $"Shm mailbox {owner.Path.Name}" };
@@ -60,7 +62,7 @@ internal sealed class ShmMessageQueue : IMessageQueue
                 return;
             _inProcess.TryRemove(sequence, out _);
         }
-        else if (_node.TryWriteToMailbox(_ring, receiver, envelope.Message, envelope.Sender))
+        else if (_node.TryWriteToMailbox(_ring, _ownerPath, envelope.Message, envelope.Sender))
         {
             return;
         }

@@ -24,10 +24,14 @@ internal sealed partial class ShmTransportNode
 
     /// <summary>Serializes a message into a mailbox ring; false if the ring is full.</summary>
     /// <exception cref="System.Runtime.Serialization.SerializationException">The message cannot be serialized.</exception>
-    internal bool TryWriteToMailbox(ShmByteQueue ring, IActorRef recipient, object message, IActorRef? sender)
+    /// <param name="ring">The actor's mailbox ring.</param>
+    /// <param name="recipientPath">The actor's path without address and uid, UTF-8 (encoded once by the caller).</param>
+    /// <param name="message">The message.</param>
+    /// <param name="sender">Its sender.</param>
+    internal bool TryWriteToMailbox(ShmByteQueue ring, ReadOnlySpan<byte> recipientPath, object message, IActorRef? sender)
     {
         ArrayBufferWriter<byte> writer = Writer();
-        WriteMessage(writer, System.Text.Encoding.UTF8.GetBytes(recipient.Path.ToStringWithoutAddress()), SenderPath(sender), message, EnvelopeFormat.UserMessage);
+        WriteMessage(writer, recipientPath, SenderPath(sender), message, EnvelopeFormat.UserMessage);
         if (!ring.TryEnqueue(writer.WrittenSpan))
             return false;
         Counters.MessagesSent.Add(1);
@@ -77,12 +81,10 @@ internal sealed partial class ShmTransportNode
         return TryDeserialize(resolver, envelope, view, resolver.Recipient(envelope, view), sender, out message);
     }
 
-    /// <summary>The ring of <paramref name="recipient"/>'s shm mailbox if it has one (checked again at most every second while it has none).</summary>
-    private ShmByteQueue? MailboxRingOf(RemoteActorRef recipient)
-    {
-        MailboxRingLink link = recipient.MailboxLink ??= _mailboxRings.GetOrAdd(MailboxRingOf(recipient.Path), static name => new MailboxRingLink(name));
-        return link.Ring ?? link.TryOpen(_options.SegmentDirectory);
-    }
+    /// <summary>The lookup of <paramref name="recipient"/>'s shm mailbox ring (shared by every ref to its path).</summary>
+    private MailboxRingLink MailboxLinkOf(RemoteActorRef recipient) =>
+        recipient.MailboxLink ??= _mailboxRings.GetOrAdd(MailboxRingOf(recipient.Path),
+            static (name, path) => new MailboxRingLink(name, System.Text.Encoding.UTF8.GetBytes(path.ToStringWithoutAddress())), recipient.Path);
 
     private void CloseMailboxRings()
     {
@@ -91,15 +93,19 @@ internal sealed partial class ShmTransportNode
     }
 
     /// <summary>A writer's handle on one actor's mailbox ring, or the knowledge (with its time) that there is none.</summary>
-    internal sealed class MailboxRingLink(string name) : IDisposable
+    internal sealed class MailboxRingLink(string name, byte[] recipientPath) : IDisposable
     {
         private readonly object _gate = new();
         private volatile ShmByteQueue? _ring;
         private long _nextCheck;
 
-        public ShmByteQueue? Ring => _ring;
+        /// <summary>The actor's path without address and uid, UTF-8: the recipient field of what is written into the ring.</summary>
+        public byte[] RecipientPath => recipientPath;
 
-        public ShmByteQueue? TryOpen(string directory)
+        /// <summary>The ring if it exists (checked again at most every second while it does not).</summary>
+        public ShmByteQueue? RingIn(string directory) => _ring ?? TryOpen(directory);
+
+        private ShmByteQueue? TryOpen(string directory)
         {
             long now = Environment.TickCount64; // coarse and cheap: this runs on every Tell to a ref without a ring
             if (now < Volatile.Read(ref _nextCheck))

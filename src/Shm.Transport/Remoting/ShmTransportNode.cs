@@ -33,6 +33,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new();
     private readonly ConcurrentDictionary<string, byte[]> _manifestBytes = new();
     private readonly byte[] _handshake;
+    private readonly IDisposable _metrics;
     private long _deadLetters;
     private long _corruptEnvelopes;
     private long _undeserializable;
@@ -56,7 +57,8 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         _incarnation = _driver is ShmTransportDriver shm ? shm.Incarnation : Random.Shared.NextInt64(1, long.MaxValue);
         _handshake = HandshakeFormat.Write(bound, _incarnation, Environment.ProcessId);
         MetricsTag = $"{system.Name}@{options.NodeName}";
-        Counters = Diagnostics.TransportMetrics.Register(MetricsTag, () => DeadLetterCount, () => (_driver as ShmTransportDriver)?.InboxCount ?? 0);
+        Counters = new Diagnostics.TransportMetrics.NodeCounters(() => DeadLetterCount, () => (_driver as ShmTransportDriver)?.InboxCount ?? 0);
+        _metrics = Diagnostics.TransportMetrics.Register(MetricsTag, Counters);
         StartAsks();
         listener.SetResult(this);
     }
@@ -106,10 +108,11 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     /// <exception cref="ArgumentException">The serialized message is larger than MaxMessageBytes.</exception>
     public void Send(RemoteActorRef recipient, object message, IActorRef? sender)
     {
-        if (MailboxRingOf(recipient) is { } ring)
+        MailboxRingLink mailbox = MailboxLinkOf(recipient);
+        if (mailbox.RingIn(_options.SegmentDirectory) is { } ring)
         {
             // The recipient has a shm mailbox: straight into its ring, whether its node is up or not (it waits there).
-            if (!TryWriteToMailbox(ring, recipient, message, sender))
+            if (!TryWriteToMailbox(ring, mailbox.RecipientPath, message, sender))
                 DeadLetter(message, sender, recipient);
             return;
         }
@@ -317,7 +320,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         if (_disposing)
             return;
         _disposing = true;
-        Counters.Dispose();
+        _metrics.Dispose(); // before the driver unmaps the inbox its inbox-count reads
         StopAsks();
         CloseMailboxRings();
         _driver.Shutdown().GetAwaiter().GetResult();
