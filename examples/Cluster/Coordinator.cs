@@ -89,7 +89,7 @@ internal sealed class Coordinator(ClusterSettings settings)
                 Thread.Sleep(20); // all jobs done, the fence not back yet: the display's pace, not a synchronization
             }
             display.Finish();
-            summary = Summary.Of(settings, _system, state, _askTicks, Interlocked.Read(ref _askFailures), interrupted.IsCancellationRequested);
+            summary = Summary.Of(settings, _system, state, AskFigures(), Interlocked.Read(ref _askFailures), interrupted.IsCancellationRequested);
         }
         finally
         {
@@ -141,6 +141,7 @@ internal sealed class Coordinator(ClusterSettings settings)
         }
     }
 
+    /// <summary>The asks answered so far and their round-trip p50/p99 in microseconds.</summary>
     private (int Count, double P50, double P99) AskFigures()
     {
         long[] ticks;

@@ -37,16 +37,11 @@ internal sealed record Summary
 
     [JsonPropertyName("passed")] public bool Passed => Failures.Count == 0 && SegmentsLeft == 0;
 
-    public static Summary Of(ClusterSettings settings, string system, RunState state, List<long> askTicks, long askFailures, bool interrupted)
+    public static Summary Of(ClusterSettings settings, string system, RunState state, (int Count, double P50, double P99) asks, long askFailures, bool interrupted)
     {
-        long[] ticks;
-        lock (askTicks)
-            ticks = [.. askTicks];
-        Array.Sort(ticks);
-        double Us(double q) => ticks.Length == 0 ? 0 : ticks[(int)Math.Min(ticks.Length - 1, q * ticks.Length)] * 1e6 / Stopwatch.Frequency;
         double elapsed = Stopwatch.GetElapsedTime(state.Started).TotalSeconds;
         long completed = Interlocked.Read(ref state.Completed);
-        long messages = state.JobsSent + state.ReportsReceived + state.ProgressEvents + 2L * ticks.Length;
+        long messages = state.JobsSent + state.ReportsReceived + state.ProgressEvents + 2L * asks.Count;
         var failures = new List<string>();
         if (interrupted)
             failures.Add("interrupted (Ctrl+C)");
@@ -71,10 +66,10 @@ internal sealed record Summary
             ElapsedSeconds = Math.Round(elapsed, 3),
             MessagesPerSecond = Math.Round(messages / elapsed),
             JobsPerSecond = Math.Round(completed / elapsed),
-            Asks = ticks.Length,
+            Asks = asks.Count,
             AskFailures = askFailures,
-            AskP50 = Math.Round(Us(0.50), 1),
-            AskP99 = Math.Round(Us(0.99), 1),
+            AskP50 = Math.Round(asks.P50, 1),
+            AskP99 = Math.Round(asks.P99, 1),
             ProgressEvents = state.ProgressEvents,
             EventsLost = state.EventsLost,
             Chaos = settings.Chaos,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Shm.Actors;
 using Shm.Transport;
 using Shm.Transport.Mailboxes;
@@ -82,10 +83,4 @@ internal static class Work
         }
         return (long)x;
     }
-}
-
-/// <summary>A mutable box (shared counters between an actor and its node).</summary>
-internal sealed class StrongBox<T>
-{
-    public T Value = default!;
 }
