@@ -13,6 +13,9 @@ internal static class SR
     public const string Segment_NotRegularFile = "Segment '{0}' is a {1}, not a regular file or memfd.";
     public const string Segment_ForeignOwner = "Segment '{0}' is owned by user {1}, not by this process's user {2}; set SegmentOptions.AllowForeignOwner to open it anyway.";
     public const string Segment_Truncated = "Segment '{0}' is {1} bytes long, smaller than the {2}-byte header; it is truncated or not a Shm segment.";
+    public const string Segment_TruncatedWhileMapped = "Segment '{0}' was truncated to {1} bytes by another process while mapped ({2} bytes); its contents are lost. Its size was put back so no process faults on it; remove it (Unlink) and create it again.";
+    public const string Segment_TruncatedElsewhere = "Segment '{0}' was truncated by another process while mapped ({1} bytes), and a process using it put its size back; its contents are lost. Remove it (Unlink) and create it again.";
+    public const string Segment_TruncatedOnOpen = "Segment '{0}' was truncated while in use and its size put back, so its contents are lost; remove it (Unlink) and create it again.";
     public const string Segment_NotASegment = "'{0}' is not a Shm segment (its first 8 bytes are {1}, expected the magic {2}).";
     public const string Segment_PartlyWritten = "Segment '{0}' was only partly initialised (its creator died during creation); remove it (Unlink) and create it again.";
     public const string Segment_NeverInitialised = "Segment '{0}' was never initialised (its creation was interrupted); open it with CreateOrOpen to finish it, or remove it.";

@@ -21,6 +21,8 @@ using Shm.TestWorker;
 //                                               and cancelled; prints "done WRONG" (responses not matching their request)
 //   rrt-server NAME                             ShmReqRepServer<long,long>: answer each request with its square until killed
 //   rr-hold NAME                                ShmReqRepClient: take every response slot, print "held N", wait to be killed
+//   bq-await-truncation NAME                    ShmByteQueue: wait for a message; print "corrupted MESSAGE" when the file
+//                                               is truncated under it (exit 0), "message" if one arrives (exit 3)
 // Prints "ready" once the queue is open, and "done" (or a result) at the end. SHM_FAULT arms fault points.
 static long L(string s) => long.Parse(s, CultureInfo.InvariantCulture);
 TimeSpan patience = TimeSpan.FromMinutes(2);
@@ -302,6 +304,22 @@ switch (args[0])
         Console.WriteLine($"held {held}");
         Thread.Sleep(Timeout.Infinite); // killed by the test
         return 0;
+    }
+    case "bq-await-truncation":
+    {
+        using var queue = ShmByteQueue.OpenExisting(args[1]);
+        Console.WriteLine("ready");
+        try
+        {
+            queue.Dequeue(patience);
+            Console.WriteLine("message");
+            return 3;
+        }
+        catch (ShmCorruptedException error)
+        {
+            Console.WriteLine("corrupted " + error.Message);
+            return 0;
+        }
     }
     default:
         Console.Error.WriteLine($"unknown role {args[0]}");

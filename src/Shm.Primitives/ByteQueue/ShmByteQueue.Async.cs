@@ -62,7 +62,7 @@ public sealed partial class ShmByteQueue
 
     private ByteQueueAsyncOperation Park(ByteQueueOperationKind kind, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         var operation = new ByteQueueAsyncOperation(this, _sleepers, kind, message, cancellationToken);
         operation.Start();
         return operation;

@@ -53,7 +53,7 @@ public sealed unsafe partial class ShmByteQueue
     /// <summary>Takes the mutex by <paramref name="deadlineTicks"/>; after a dead holder, repairs first.</summary>
     private bool EnterLock(long deadlineTicks)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         LockOutcome outcome = deadlineTicks switch
         {
             WaitForLock => RobustMutex.Lock(_mutex, Name),

@@ -14,7 +14,7 @@ public sealed partial class ShmByteQueue
     /// </summary>
     public unsafe ShmByteQueueStats GetStats()
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         long count = Math.Clamp(Volatile.Read(ref _state[1]) - Volatile.Read(ref _state[0]), 0, _capacity);
         long arenaUsed = Math.Clamp(Volatile.Read(ref _state[3]), 0, _arenaBytes);
         return new ShmByteQueueStats(

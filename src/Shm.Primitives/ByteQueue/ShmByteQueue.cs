@@ -80,7 +80,7 @@ public sealed unsafe partial class ShmByteQueue : IDisposable, IWaitTarget
         uint* producerWaiters = (uint*)(b + L.ProducerWaitersOffset);
         _participants = new ParticipantTable(b + L.ParticipantsOffset, (int)geometry.Parameter1, segment.Name,
             (long*)(b + L.RetiredCountersOffset), consumerWaiters, producerWaiters);
-        _sleepers = new SleepCoordinator(consumerWake, consumerWaiters, producerWake, producerWaiters, _participants,
+        _sleepers = new SleepCoordinator(_segment, consumerWake, consumerWaiters, producerWake, producerWaiters, _participants,
             () => _participants.ReapDead(null));
         _participants.ReapDead(null);
         _metrics = registerMetrics ? QueueMetrics.Register(segment.Name, ReadMetrics) : QueueMetrics.None;
@@ -171,14 +171,14 @@ public sealed unsafe partial class ShmByteQueue : IDisposable, IWaitTarget
     /// <summary>Creates an inheritable eventfd for this instance (disposed with it); see <see cref="ShmQueue{T}.EnableEventFd"/>.</summary>
     public EventFd EnableEventFd()
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         return _eventFdSlot.Enable();
     }
 
     /// <summary>Uses an existing eventfd; it stays the caller's to dispose.</summary>
     public void AttachEventFd(EventFd eventFd)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         _eventFdSlot.Attach(eventFd);
     }
 
@@ -208,7 +208,7 @@ public sealed unsafe partial class ShmByteQueue : IDisposable, IWaitTarget
         _segment.Dispose();
     }
 
-    private void ThrowIfDisposed() => _segment.ThrowIfDisposed();
+    private void ThrowIfUnusable() => _segment.ThrowIfUnusable();
 
     private void ThrowIfTooLong(int length)
     {

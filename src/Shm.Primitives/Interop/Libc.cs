@@ -98,6 +98,17 @@ internal static unsafe partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, void* buffer, nuint count);
 
+    public const int IN_CLOEXEC = 0x80000;
+
+    [LibraryImport(LibraryName, EntryPoint = "inotify_init1", SetLastError = true)]
+    public static partial int InotifyInit1(int flags);
+
+    [LibraryImport(LibraryName, EntryPoint = "inotify_add_watch", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int InotifyAddWatch(int fd, string path, uint mask);
+
+    [LibraryImport(LibraryName, EntryPoint = "inotify_rm_watch", SetLastError = true)]
+    public static partial int InotifyRmWatch(int fd, int watch);
+
     public const short POLLIN = 1;
 
     [StructLayout(LayoutKind.Sequential)]

@@ -58,7 +58,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
         uint* reservedWaiters = (uint*)(b + L.ReservedWaitersOffset);
         _participants = new ParticipantTable(b + L.ParticipantsOffset, (int)geometry.Parameter1, segment.Name,
             (long*)(b + L.RetiredCountersOffset), waiters, reservedWaiters);
-        _sleepers = new SleepCoordinator((uint*)(b + L.WakeSequenceOffset), waiters, (uint*)(b + L.ReservedWakeSequenceOffset),
+        _sleepers = new SleepCoordinator(_segment, (uint*)(b + L.WakeSequenceOffset), waiters, (uint*)(b + L.ReservedWakeSequenceOffset),
             reservedWaiters, _participants, () => _participants.ReapDead(null));
         _participants.ReapDead(null);
         _metrics = QueueMetrics.Register(segment.Name, ReadMetrics);
@@ -130,7 +130,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
     {
         get
         {
-            _segment.ThrowIfDisposed();
+            _segment.ThrowIfUnusable();
             return Volatile.Read(ref *_writePosition);
         }
     }
@@ -260,7 +260,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
     /// </summary>
     private void EnterLock()
     {
-        _segment.ThrowIfDisposed();
+        _segment.ThrowIfUnusable();
         if (RobustMutex.Lock(_mutex, Name) != LockOutcome.AcquiredFromDeadOwner)
             return;
         long position = Volatile.Read(ref *_writePosition);
@@ -284,7 +284,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
 
     internal SleepCoordinator Sleepers => _sleepers;
 
-    internal void ThrowIfDisposed() => _segment.ThrowIfDisposed();
+    internal void ThrowIfUnusable() => _segment.ThrowIfUnusable();
 
     private readonly EventFdSlot _eventFdSlot = new();
 
@@ -294,14 +294,14 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
     /// <summary>Creates an inheritable eventfd for this instance (disposed with it); see <see cref="ShmQueue{T}.EnableEventFd"/>.</summary>
     public EventFd EnableEventFd()
     {
-        _segment.ThrowIfDisposed();
+        _segment.ThrowIfUnusable();
         return _eventFdSlot.Enable();
     }
 
     /// <summary>Uses an existing eventfd (e.g. inherited); it stays the caller's to dispose.</summary>
     public void AttachEventFd(EventFd eventFd)
     {
-        _segment.ThrowIfDisposed();
+        _segment.ThrowIfUnusable();
         _eventFdSlot.Attach(eventFd);
     }
 
@@ -322,7 +322,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
     /// <summary>Published messages, lock recoveries and sleeping subscribers, over every process that used the ring.</summary>
     public ShmPubSubStats GetStats()
     {
-        _segment.ThrowIfDisposed();
+        _segment.ThrowIfUnusable();
         return new ShmPubSubStats(Volatile.Read(ref *_writePosition), _capacity, _participants.SumCounter(PubSubCounter.Published), 0,
             _participants.SumCounter(PubSubCounter.Abandoned), _sleepers.SleepingConsumers);
     }

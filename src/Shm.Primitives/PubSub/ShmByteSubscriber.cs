@@ -153,7 +153,7 @@ public sealed unsafe class ShmByteSubscriber : IWaitTarget, IDisposable
             return ValueTask.FromCanceled<byte[]>(cancellationToken);
         if (TryPoll(out byte[] message))
             return new ValueTask<byte[]>(message);
-        _ring.ThrowIfDisposed();
+        _ring.ThrowIfUnusable();
         var operation = new PollOperation(this, cancellationToken);
         operation.Start();
         return new ValueTask<byte[]>(operation, operation.Version);
@@ -173,6 +173,7 @@ public sealed unsafe class ShmByteSubscriber : IWaitTarget, IDisposable
 
     private ReadResult TryRead(Span<byte> destination, out int length, ref long lost)
     {
+        _ring.ThrowIfUnusable();
         length = 0;
         long position = _cursor;
         long write = Volatile.Read(ref *_ring.WritePositionPointer);

@@ -80,7 +80,7 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
         {
             Resolver = new AbandonedClaimResolver(this),
         };
-        _sleepers = new SleepCoordinator((uint*)(b + L.WakeSequenceOffset), _waiters, (uint*)(b + L.PublisherWakeSequenceOffset),
+        _sleepers = new SleepCoordinator(_segment, (uint*)(b + L.WakeSequenceOffset), _waiters, (uint*)(b + L.PublisherWakeSequenceOffset),
             publisherWaiters, _participants, () => _participants.ReapDead(_participants.Resolver));
         _participants.ReapDead(_participants.Resolver);
         _metrics = QueueMetrics.Register(segment.Name, ReadMetrics);
@@ -145,7 +145,7 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
     {
         get
         {
-            _segment.ThrowIfDisposed();
+            _segment.ThrowIfUnusable();
             return Volatile.Read(ref *_writePosition);
         }
     }
@@ -168,6 +168,7 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
     /// dropped (readers see a hole at its position, counted as lost) rather than waiting or overwriting.</returns>
     public bool Publish(T value)
     {
+        _segment.ThrowIfUnusable();
         ThreadParticipant me = _participants.Current;
         ref long write = ref *_writePosition;
         long position = Volatile.Read(ref write);
@@ -194,6 +195,7 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
     /// <returns>How many were written (the others were dropped, see <see cref="Publish"/>).</returns>
     public int PublishMany(ReadOnlySpan<T> values)
     {
+        _segment.ThrowIfUnusable();
         if (values.IsEmpty)
             return 0;
         if (_mode == ShmPubSubMode.Backpressure && values.Length > _capacity)
@@ -303,7 +305,7 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
 
     internal SleepCoordinator Sleepers => _sleepers;
 
-    internal void ThrowIfDisposed() => _segment.ThrowIfDisposed();
+    internal void ThrowIfUnusable() => _segment.ThrowIfUnusable();
 
     private readonly EventFdSlot _eventFdSlot = new();
 
@@ -313,14 +315,14 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
     /// <summary>Creates an inheritable eventfd for this instance (disposed with it); see <see cref="ShmQueue{T}.EnableEventFd"/>.</summary>
     public EventFd EnableEventFd()
     {
-        _segment.ThrowIfDisposed();
+        _segment.ThrowIfUnusable();
         return _eventFdSlot.Enable();
     }
 
     /// <summary>Uses an existing eventfd (e.g. inherited); it stays the caller's to dispose.</summary>
     public void AttachEventFd(EventFd eventFd)
     {
-        _segment.ThrowIfDisposed();
+        _segment.ThrowIfUnusable();
         _eventFdSlot.Attach(eventFd);
     }
 
@@ -353,7 +355,7 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
     /// <summary>Published, dropped and abandoned counts over every process that used the ring.</summary>
     public ShmPubSubStats GetStats()
     {
-        _segment.ThrowIfDisposed();
+        _segment.ThrowIfUnusable();
         return new ShmPubSubStats(
             Volatile.Read(ref *_writePosition),
             _capacity,

@@ -80,6 +80,7 @@ public sealed unsafe class ShmSubscriber<T> : IWaitTarget, IDisposable where T :
     /// </summary>
     public bool TryPoll(out T value, out long lost)
     {
+        _ring.ThrowIfUnusable();
         lost = 0;
         long capacity = _ring.Capacity;
         while (true)
@@ -197,7 +198,7 @@ public sealed unsafe class ShmSubscriber<T> : IWaitTarget, IDisposable where T :
             return ValueTask.FromCanceled<T>(cancellationToken);
         if (TryPoll(out T value))
             return new ValueTask<T>(value);
-        _ring.ThrowIfDisposed();
+        _ring.ThrowIfUnusable();
         var operation = new SubscriberPollOperation(this, cancellationToken);
         operation.Start();
         return new ValueTask<T>(operation, operation.Version);

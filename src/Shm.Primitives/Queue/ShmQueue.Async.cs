@@ -80,7 +80,7 @@ public sealed unsafe partial class ShmQueue<T>
 
     private QueueAsyncOperation<T> Park(QueueOperationKind kind, T item, CancellationToken cancellationToken)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         var operation = new QueueAsyncOperation<T>(this, _sleepers, kind, item, cancellationToken);
         operation.Start();
         return operation;

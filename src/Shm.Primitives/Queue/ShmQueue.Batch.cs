@@ -52,6 +52,7 @@ public sealed unsafe partial class ShmQueue<T>
     /// <returns>How many were taken (0 if the queue was empty).</returns>
     public int DequeueMany(Span<T> destination)
     {
+        _segment.ThrowIfUnusable();
         // One run per call, returned as soon as it holds an item. Taking a second run here would make the items of
         // the first one (released already, so no recovery sees them) die with us if we were killed inside the second
         // claim: a kill inside DequeueMany must lose only the slots of the claim in flight, which recovery repairs
@@ -105,7 +106,7 @@ public sealed unsafe partial class ShmQueue<T>
     /// </summary>
     public void Clear()
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         Span<T> buffer = new T[(int)Math.Min(_capacity, 256)];
         long budget = _capacity; // bounded: concurrent producers cannot keep us here
         while (budget > 0)
@@ -120,6 +121,7 @@ public sealed unsafe partial class ShmQueue<T>
 
     private int TryEnqueueRun(ReadOnlySpan<T> items)
     {
+        _segment.ThrowIfUnusable();
         ThreadParticipant me = _participants.Current;
         ref long tail = ref *_tail;
         int limit = (int)Math.Min(items.Length, _capacity);

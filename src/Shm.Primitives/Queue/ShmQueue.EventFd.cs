@@ -14,14 +14,14 @@ public sealed partial class ShmQueue<T>
     /// </summary>
     public EventFd EnableEventFd()
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         return _eventFdSlot.Enable();
     }
 
     /// <summary>Uses an existing eventfd (e.g. inherited from a parent); it stays the caller's to dispose.</summary>
     public void AttachEventFd(EventFd eventFd)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         _eventFdSlot.Attach(eventFd);
     }
 

@@ -11,7 +11,7 @@ public sealed unsafe partial class ShmQueue<T>
     /// <summary>Totals over all processes that used this queue; see <see cref="ShmQueueStats"/>.</summary>
     public ShmQueueStats GetStats()
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         return new ShmQueueStats(
             Count,
             _capacity,

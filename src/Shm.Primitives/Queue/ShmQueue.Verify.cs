@@ -15,7 +15,7 @@ public sealed unsafe partial class ShmQueue<T>
     /// <exception cref="ShmCorruptedException">The first disagreement, naming the field, the value and the expectation.</exception>
     internal void VerifyQuiescent()
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         long head = Volatile.Read(ref *_head);
         long tail = Volatile.Read(ref *_tail);
         if (head < 0 || tail < head || tail - head > _capacity)

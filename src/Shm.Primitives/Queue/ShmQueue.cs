@@ -84,7 +84,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
         {
             Resolver = new DeadClaimResolver(this),
         };
-        _sleepers = new SleepCoordinator(_consumerWakeSequence, _consumerWaiters, _producerWakeSequence, _producerWaiters,
+        _sleepers = new SleepCoordinator(_segment, _consumerWakeSequence, _consumerWaiters, _producerWakeSequence, _producerWaiters,
             _participants, () => ReapDeadParticipants());
         _metrics = registerMetrics ? QueueMetrics.Register(segment.Name, ReadMetrics) : QueueMetrics.None;
         // Free what dead processes left behind (records, sleeper counts) before we add our own.
@@ -165,7 +165,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     {
         get
         {
-            ThrowIfDisposed();
+            ThrowIfUnusable();
             // Head first: it only grows, so tail read afterwards is at least as new.
             long head = Volatile.Read(ref *_head);
             long tail = Volatile.Read(ref *_tail);
@@ -183,6 +183,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     /// <returns>False if the queue is full.</returns>
     public bool TryEnqueue(T item)
     {
+        _segment.ThrowIfUnusable();
         ThreadParticipant me = _participants.Current;
         ref long tail = ref *_tail;
         long position = Volatile.Read(ref tail);
@@ -242,6 +243,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool TryDequeue<TGate>(ref TGate gate, out T item) where TGate : struct, IDequeueGate<T>
     {
+        _segment.ThrowIfUnusable();
         ThreadParticipant me = _participants.Current;
         ref long head = ref *_head;
         long position = Volatile.Read(ref head);
@@ -300,7 +302,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     /// </summary>
     public bool TryPeek(out T item)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         while (true)
         {
             long position = Volatile.Read(ref *_head);
@@ -354,7 +356,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* SlotAt(long position) => _slots + (position & _mask) * _slotSize;
 
-    private void ThrowIfDisposed() => _segment.ThrowIfDisposed();
+    private void ThrowIfUnusable() => _segment.ThrowIfUnusable();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WakeConsumersAfterCommit(int count)

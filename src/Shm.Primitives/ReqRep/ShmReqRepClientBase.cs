@@ -46,7 +46,7 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
     /// <exception cref="ShmServerUnavailableException">The server that took the request died or was disposed (the slot is freed).</exception>
     public bool TryGet(RequestId id, out TResponse response)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         Slots.Validate(id);
         return TryFinish(id, out response);
     }
@@ -61,7 +61,7 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
     /// <exception cref="OperationCanceledException">The token was cancelled (the request stays pending).</exception>
     public TResponse Get(RequestId id, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         Slots.Validate(id);
         return Await(id, DeadlineOf(timeout), timeout, abandon: false, cancellationToken);
     }
@@ -71,7 +71,7 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
     /// <exception cref="ShmServerUnavailableException">The server that took it died, or every server is gone.</exception>
     public ValueTask<TResponse> GetAsync(RequestId id, CancellationToken cancellationToken = default)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         Slots.Validate(id);
         if (cancellationToken.IsCancellationRequested)
             return ValueTask.FromCanceled<TResponse>(cancellationToken);
@@ -89,7 +89,7 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
     /// <returns>True if the request was cancelled; false if its response had arrived or the id is stale.</returns>
     public bool Cancel(RequestId id)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         Slots.Validate(id);
         return CountCancel(Slots.Release(id, evenIfReady: false));
     }
@@ -105,7 +105,7 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
     private protected ShmSendResult TrySendCore<TRequest>(TRequest request, RequestEnqueuer<TRequest> enqueue, out RequestId id)
         where TRequest : allows ref struct
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         if (!TryAcquireSlot(out id))
             return ShmSendResult.NoFreeSlot;
         FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
@@ -124,7 +124,7 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
     private protected RequestId SendCore<TRequest>(TRequest request, RequestEnqueuer<TRequest> enqueue, long deadline, TimeSpan timeout, CancellationToken cancellationToken)
         where TRequest : allows ref struct
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         if (!AcquireSlot(deadline, cancellationToken, out RequestId id))
             throw new TimeoutException($"ShmReqRep '{Name}' had no free response slot (all {ResponseSlots} in flight) within {timeout}.");
         FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
@@ -197,7 +197,7 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
     /// <summary>Request's async form: send (waiting without a thread for a slot or queue room), then await the reply.</summary>
     private protected ValueTask<TResponse> RequestAsyncCore(RequestSender trySend, CancellationToken cancellationToken)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         if (cancellationToken.IsCancellationRequested)
             return ValueTask.FromCanceled<TResponse>(cancellationToken);
         if (trySend(out RequestId id) != ShmSendResult.Sent)
@@ -262,8 +262,18 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
         return true;
     }
 
-    /// <summary>Lets the request queue resolve what dead servers left in it (typed channel: a request taken and never marked).</summary>
-    internal virtual void ExamineQueue()
+    /// <summary>
+    /// The periodic check of a waiting client: throws once the segment is unusable (truncated under it), then lets
+    /// the request queue resolve what dead servers left in it.
+    /// </summary>
+    internal void ExamineQueue()
+    {
+        ThrowIfUnusable();
+        ResolveDeadServerClaims();
+    }
+
+    /// <summary>Typed channel: a request a dead server took and never marked. The byte channel's lock repairs itself.</summary>
+    private protected virtual void ResolveDeadServerClaims()
     {
     }
 

@@ -68,7 +68,7 @@ public sealed class ShmReqRepClient<TReq, TResp> : ShmReqRepClientBase<TResp>
     public ValueTask<TResp> RequestAsync(TReq request, CancellationToken cancellationToken = default) =>
         RequestAsyncCore((out RequestId id) => TrySend(request, out id), cancellationToken);
 
-    internal override void ExamineQueue() => _queue.ResolveDeadClaims();
+    private protected override void ResolveDeadServerClaims() => _queue.ResolveDeadClaims();
 
     /// <summary>The request as one queue cell: its id and its value.</summary>
     private bool Enqueue(TReq request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)

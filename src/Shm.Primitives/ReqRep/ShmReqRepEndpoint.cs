@@ -74,14 +74,14 @@ public abstract unsafe class ShmReqRepEndpoint : IDisposable
     /// <summary>Creates an inheritable eventfd for request notifications (disposed with this instance).</summary>
     public EventFd EnableRequestEventFd()
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         return _requestEvents.Enable();
     }
 
     /// <summary>Uses an existing (e.g. inherited) eventfd for request notifications; it stays the caller's to dispose.</summary>
     public void AttachRequestEventFd(EventFd eventFd)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         _requestEvents.Attach(eventFd);
     }
 
@@ -95,14 +95,14 @@ public abstract unsafe class ShmReqRepEndpoint : IDisposable
     /// <summary>Creates an inheritable eventfd for reply notifications (disposed with this instance).</summary>
     public EventFd EnableReplyEventFd()
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         return _replyEvents.Enable();
     }
 
     /// <summary>Uses an existing (e.g. inherited) eventfd for reply notifications; it stays the caller's to dispose.</summary>
     public void AttachReplyEventFd(EventFd eventFd)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         _replyEvents.Attach(eventFd);
     }
 
@@ -121,7 +121,7 @@ public abstract unsafe class ShmReqRepEndpoint : IDisposable
     /// <summary>Totals over every process that used the channel; see <see cref="ShmReqRepStats"/>. Takes no lock.</summary>
     public ShmReqRepStats GetStats()
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         int[] states = Slots.CountByState();
         int live = 0;
         for (int i = 1; i <= ShmReqRepLayout.ServerRecordCount; i++)
@@ -174,7 +174,7 @@ public abstract unsafe class ShmReqRepEndpoint : IDisposable
     /// <summary>Role-specific cleanup while still mapped.</summary>
     private protected abstract void Unregister();
 
-    private protected void ThrowIfDisposed() => Segment.ThrowIfDisposed();
+    private protected void ThrowIfUnusable() => Segment.ThrowIfUnusable();
 
     private protected ThreadParticipant Me => Participants.Current;
 

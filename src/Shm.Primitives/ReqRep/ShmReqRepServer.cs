@@ -141,7 +141,7 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
 
     private int Receive(ref ReceiveGate gate, int maxCount, bool tryLockOnly)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         int taken = _queue.DequeueGated(ref gate, maxCount, tryLockOnly);
         CountStale(gate.Dropped);
         return taken;

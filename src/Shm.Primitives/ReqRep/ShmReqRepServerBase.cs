@@ -29,7 +29,7 @@ public abstract class ShmReqRepServerBase : ShmReqRepEndpoint
     /// <summary>Writes a response of raw bytes into the request's slot and wakes its client.</summary>
     private protected bool ReplyCore(RequestId id, ReadOnlySpan<byte> response, string paramName)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         Slots.Validate(id);
         if (response.Length > Slots.ResponseBytes)
             throw new ArgumentException($"The response is {response.Length} bytes; ShmReqRep '{Name}' response slots hold at most {Slots.ResponseBytes} bytes. The request is still pending (its client can cancel it).", paramName);
@@ -48,7 +48,7 @@ public abstract class ShmReqRepServerBase : ShmReqRepEndpoint
     /// </summary>
     public void Clear()
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         ClearQueue();
         Slots.ClearAll();
     }

@@ -70,7 +70,7 @@ public sealed class ShmReqRepServer<TReq, TResp> : ShmReqRepServerBase
     /// <summary>Takes the oldest request; false if none is queued. Never waits. Requests whose client gave up are dropped.</summary>
     public bool TryReceive(out ShmRequest<TReq> request)
     {
-        ThrowIfDisposed();
+        ThrowIfUnusable();
         var gate = new TakeGate(Slots, ServerIndex);
         int dropped = 0;
         try

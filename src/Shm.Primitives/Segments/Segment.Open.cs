@@ -62,6 +62,7 @@ internal sealed unsafe partial class Segment
             // The file vanished between our two opens (someone unlinked it): try to create it again.
         }
 
+        bool guarded = false;
         try
         {
             LockExclusive(fd, path);
@@ -69,12 +70,15 @@ internal sealed unsafe partial class Segment
                 ApplyCreationOptions(fd, path, options);
             FileStatus status = Stat(fd, path);
             CheckFileAndOwner(status, path, options);
-            return MapValidated(fd, status, path, path, rules, mode == AttachMode.OpenExisting ? null : requested, descriptor: -1, ownsDescriptor: false);
+            Segment segment = MapValidated(fd, status, path, path, rules, mode == AttachMode.OpenExisting ? null : requested, descriptor: -1, ownsDescriptor: false);
+            guarded = options.GuardAgainstTruncation && SegmentTruncationGuard.Watch(segment, fd);
+            return segment;
         }
         finally
         {
             Libc.Flock(fd, Libc.LOCK_UN);
-            Libc.Close(fd);
+            if (!guarded)
+                Libc.Close(fd);
         }
     }
 
@@ -218,6 +222,8 @@ internal sealed unsafe partial class Segment
 
     private static SegmentGeometry ValidateHeader(byte* b, long fileSize, string display, SegmentLayoutRules rules, ulong magic)
     {
+        if (magic == H.TruncatedMagic)
+            throw new ShmCorruptedException(ThrowHelper.Format(SR.Segment_TruncatedOnOpen, display));
         if (magic != H.Magic)
             throw new InvalidDataException(ThrowHelper.Format(SR.Segment_NotASegment, display, "0x" + magic.ToString("X16", CultureInfo.InvariantCulture), "0x" + H.Magic.ToString("X16", CultureInfo.InvariantCulture)));
 

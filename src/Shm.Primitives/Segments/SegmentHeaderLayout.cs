@@ -4,7 +4,8 @@ namespace Shm.Primitives.Segments;
 // first hot word of any kind starts on a fresh pair.
 //
 //  offset  size  field              written by        meaning
-//       0     8  Magic              creator, last     "SHMSEG\0\x01"; zero until the segment is fully initialised
+//       0     8  Magic              creator, last     "SHMSEG\0\x01"; zero until the segment is fully initialised;
+//                                                     "SHMTRUNC" once a truncation guard repaired its size
 //       8     4  Version            creator, once     layout version of the kind; open fails on mismatch
 //      12     4  Kind               creator, once     SegmentKind (queue, byte queue, pub/sub, ...)
 //      16     4  ElementSize        creator, once     sizeof(T) for typed kinds, 0 otherwise
@@ -25,6 +26,7 @@ namespace Shm.Primitives.Segments;
 internal static class SegmentHeaderLayout
 {
     public const ulong Magic = 0x0100_4745_534D_4853; // "SHMSEG\0\x01" read as a little-endian ulong
+    public const ulong TruncatedMagic = 0x434E_5552_544D_4853; // "SHMTRUNC" read as a little-endian ulong
     public const int MagicOffset = 0;
     public const int VersionOffset = MagicOffset + sizeof(ulong);
     public const int KindOffset = VersionOffset + sizeof(uint);

@@ -28,4 +28,12 @@ public sealed record SegmentOptions
     /// every process that maps it.
     /// </summary>
     public bool AllowForeignOwner { get; init; }
+
+    /// <summary>
+    /// Whether this process watches the segment's file (inotify, one thread per process) and puts its size back
+    /// if another process truncates it, so its users read zeroed pages and get <see cref="ShmCorruptedException"/>
+    /// instead of dying of SIGBUS. Default true; it costs one descriptor and one inotify watch per segment.
+    /// memfd segments are sealed and need no guard.
+    /// </summary>
+    public bool GuardAgainstTruncation { get; init; } = true;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Shm.Primitives.Participants;
+using Shm.Primitives.Segments;
 
 namespace Shm.Primitives.Threading;
 
@@ -39,11 +40,15 @@ internal sealed unsafe class SleepCoordinator
     private readonly uint* _producerWaiters;
     private readonly ParticipantTable _participants;
     private readonly Action _reapDeadParticipants;
+    private readonly Segment _segment;
     private int _zeroWakes;
 
-    public SleepCoordinator(uint* consumerWakeSequence, uint* consumerWaiters, uint* producerWakeSequence, uint* producerWaiters,
+    public SleepCoordinator(Segment segment, uint* consumerWakeSequence, uint* consumerWaiters, uint* producerWakeSequence, uint* producerWaiters,
         ParticipantTable participants, Action reapDeadParticipants)
     {
+        _segment = segment;
+        // A truncated file wakes every sleeper, and each then finds the segment unusable (ThrowIfUnusable).
+        segment.TruncationObserved += () => WakeAll(consumers: true, producers: true);
         AsymmetricFence.EnsureRegistered();
         _consumerWakeSequence = consumerWakeSequence;
         _consumerWaiters = consumerWaiters;
@@ -87,6 +92,9 @@ internal sealed unsafe class SleepCoordinator
             _reapDeadParticipants();
         }
     }
+
+    /// <summary>Throws once the segment is disposed or truncated: checked by every waiter each time it wakes.</summary>
+    public void ThrowIfUnusable() => _segment.ThrowIfUnusable();
 
     /// <summary>Wakes every sleeper on the chosen sides (cancellation, Clear, repairs).</summary>
     public void WakeAll(bool consumers, bool producers)
@@ -142,6 +150,7 @@ internal sealed unsafe class SleepCoordinator
 
         while (true)
         {
+            _segment.ThrowIfUnusable();
             TimeSpan remaining = infinite ? Timeout.InfiniteTimeSpan : timeout - Stopwatch.GetElapsedTime(start);
             if (!infinite && remaining <= TimeSpan.Zero)
                 return false;

@@ -65,6 +65,7 @@ internal abstract unsafe class SleeperAsyncOperation<TResult> : IFutexWaiter, IV
             _core.SetException(new OperationCanceledException(_cancellationToken));
             return true;
         }
+        _sleepers.ThrowIfUnusable(); // the wait service abandons the operation with this exception
         ThreadParticipant me = _sleepers.Participants.Current;
         if (_registeredAs is null)
         {
