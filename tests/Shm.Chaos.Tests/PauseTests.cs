@@ -44,6 +44,8 @@ public sealed class PauseTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, row.Torn);
         Assert.Equal(0, row.Dup);
         Assert.InRange(row.Lost, 0, VictimWorker.Batch);
+        Assert.Equal(KillCampaign.PausedLossBound(FaultPointCatalog.Describe(point), 1), row.LossBound);
+        Assert.True(row.Holds);
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
