@@ -14,6 +14,9 @@ public static class ChaosSize
     /// <summary>Mutations per segment kind (SHM_CHAOS_MUTATIONS, default 2,000: about 10,000 over the five kinds).</summary>
     public static long Mutations => Get("SHM_CHAOS_MUTATIONS", 2_000);
 
+    /// <summary>Truncations per segment kind (SHM_CHAOS_TRUNCATIONS, default 2).</summary>
+    public static int Truncations => (int)Get("SHM_CHAOS_TRUNCATIONS", 2);
+
     private static long Get(string variable, long defaultValue) =>
         long.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0
             ? value

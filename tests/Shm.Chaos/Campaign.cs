@@ -3,7 +3,7 @@ namespace Shm.Chaos;
 /// <summary>Runs every part of the campaign and prints the tables.</summary>
 public static class Campaign
 {
-    public sealed record Result(IReadOnlyList<KillRow> Kills, IReadOnlyList<CorruptionRow> Corruption, IReadOnlyList<string> Failures);
+    public sealed record Result(IReadOnlyList<KillRow> Kills, IReadOnlyList<CorruptionRow> Corruption, IReadOnlyList<TruncationRow> Truncation, IReadOnlyList<string> Failures);
 
     public static int Run(CampaignOptions options, Action<string> output)
     {
@@ -11,8 +11,9 @@ public static class Campaign
         output("");
         output(Report.KillTable(result.Kills));
         output(Report.CorruptionTable(result.Corruption));
+        output(Report.TruncationTable(result.Truncation));
         if (options.JsonPath is not null)
-            Report.WriteJson(options.JsonPath, result.Kills, result.Corruption);
+            Report.WriteJson(options.JsonPath, result.Kills, result.Corruption, result.Truncation);
         foreach (string failure in result.Failures)
             output("FAIL " + failure);
         output(result.Failures.Count == 0 ? "all goals hold" : $"{result.Failures.Count} goal(s) failed");
@@ -24,6 +25,7 @@ public static class Campaign
         string work = Directory.CreateTempSubdirectory("shm-chaos-").FullName;
         var kills = new List<KillRow>();
         var corruption = new List<CorruptionRow>();
+        var truncation = new List<TruncationRow>();
         var failures = new List<string>();
         try
         {
@@ -56,6 +58,18 @@ public static class Campaign
                 if ((options.Only is null || kind == options.Only) && options.Mutations > 0)
                     corruption.Add(mutation.Run(kind, options.Mutations, CorruptionSeconds(options.Mutations), seed++));
             }
+            var truncator = new TruncationCampaign(work, output);
+            output($"truncation ({options.TruncationsPerKind} per kind; busy users that touch a lost page before the regrow fault, as documented):");
+            foreach (string kind in CorruptionCampaign.Kinds)
+            {
+                if ((options.Only is null || kind == options.Only) && options.TruncationsPerKind > 0)
+                    truncation.Add(truncator.Run(kind, options.TruncationsPerKind, seed++));
+            }
+            foreach (TruncationRow row in truncation)
+            {
+                foreach (string error in row.Errors)
+                    failures.Add($"truncation {row.Kind}: {error}");
+            }
             foreach (CorruptionRow row in corruption)
             {
                 foreach (string error in row.Errors)
@@ -80,7 +94,7 @@ public static class Campaign
         foreach (string leaked in LeakCheck.Segments().Concat(LeakCheck.Memfds()))
             failures.Add($"leak: {leaked} is left after the campaign");
         output($"leak check: {(failures.Any(f => f.StartsWith("leak", StringComparison.Ordinal)) ? "FAILED" : "no segment or memfd left")}");
-        return new Result(kills, corruption, failures);
+        return new Result(kills, corruption, truncation, failures);
     }
 
     /// <summary>

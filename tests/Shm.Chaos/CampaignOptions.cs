@@ -8,13 +8,14 @@ public sealed record CampaignOptions
     public int KillsPerPoint { get; init; } = 100;
     public int RandomKills { get; init; } = 100;
     public long Mutations { get; init; } = 1_000_000;
+    public int TruncationsPerKind { get; init; } = 20;
     public int PausesPerPrimitive { get; init; } = 3;
     public string? JsonPath { get; init; }
     public string? Only { get; init; }
     public int Seed { get; init; } = 20240607;
 
     /// <summary>The CI size: a few kills per point, about ten thousand mutations (2,000 per kind).</summary>
-    public static CampaignOptions Quick => new() { KillsPerPoint = 3, RandomKills = 4, Mutations = 2_000, PausesPerPrimitive = 1 };
+    public static CampaignOptions Quick => new() { KillsPerPoint = 3, RandomKills = 4, Mutations = 2_000, PausesPerPrimitive = 1, TruncationsPerKind = 2 };
 
     public static CampaignOptions Parse(string[] args)
     {
@@ -35,6 +36,9 @@ public sealed record CampaignOptions
                 case "--mutations":
                     options = options with { Mutations = long.Parse(Next(), CultureInfo.InvariantCulture) };
                     break;
+                case "--truncations":
+                    options = options with { TruncationsPerKind = int.Parse(Next(), CultureInfo.InvariantCulture) };
+                    break;
                 case "--pauses":
                     options = options with { PausesPerPrimitive = int.Parse(Next(), CultureInfo.InvariantCulture) };
                     break;
@@ -48,7 +52,7 @@ public sealed record CampaignOptions
                     options = options with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) };
                     break;
                 default:
-                    throw new ArgumentException($"unknown option {args[i]}; expected --kills N, --random-kills N, --mutations N, --pauses N, --quick, --json FILE, --only PREFIX, --seed N");
+                    throw new ArgumentException($"unknown option {args[i]}; expected --kills N, --random-kills N, --mutations N, --truncations N, --pauses N, --quick, --json FILE, --only PREFIX, --seed N");
             }
         }
         return options;

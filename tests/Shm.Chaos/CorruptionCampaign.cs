@@ -101,7 +101,8 @@ public sealed class CorruptionCampaign(string workDirectory, Action<string> repo
         return row;
     }
 
-    private static void Create(string kind, string name)
+    /// <summary>Creates a segment of the kind with the campaign's geometry, then lets it go (only workers use it).</summary>
+    internal static void Create(string kind, string name)
     {
         IDisposable created = kind switch
         {

@@ -53,7 +53,7 @@ public static class CorruptionUserWorker
                     continue;
                 using (target)
                 {
-                    long before = target.Recoveries();
+                    long before = RecoveriesOf(target, counters);
                     for (int i = 0; i < OperationsBetweenReopens && !s_quit; i++)
                     {
                         try
@@ -66,7 +66,7 @@ public static class CorruptionUserWorker
                             counters.Add(SharedCounters.Exceptions, 1);
                         }
                     }
-                    long grown = target.Recoveries() - before;
+                    long grown = RecoveriesOf(target, counters) - before;
                     if (grown > 0 && grown <= OperationsBetweenReopens)
                         counters.Add(SharedCounters.Repairs, grown); // a garbage counter (it is in the segment too) is not a repair
                 }
@@ -77,6 +77,20 @@ public static class CorruptionUserWorker
             Console.Error.WriteLine($"CRASH in {Thread.CurrentThread.Name} on {kind}: {e}");
             Console.Error.Flush();
             Environment.Exit(CrashExitCode);
+        }
+    }
+
+    /// <summary>The segment's recovery counter; a documented exception (a truncated segment's stats throw) is counted and reads as 0.</summary>
+    private static long RecoveriesOf(Target target, SharedCounters counters)
+    {
+        try
+        {
+            return target.Recoveries();
+        }
+        catch (Exception e) when (IsDocumented(e))
+        {
+            counters.Add(SharedCounters.Exceptions, 1);
+            return 0;
         }
     }
 

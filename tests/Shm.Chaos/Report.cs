@@ -27,7 +27,17 @@ public static class Report
         return text.ToString();
     }
 
-    public static void WriteJson(string path, IEnumerable<KillRow> kills, IEnumerable<CorruptionRow> corruption)
+    public static string TruncationTable(IEnumerable<TruncationRow> rows)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {"kind",-14} | {"truncations",11} | {"restored",8} | {"idle told",9} | {"idle faulted",12} | {"busy told",9} | {"busy faulted",12} |");
+        text.AppendLine("|----------------|------------:|---------:|----------:|-------------:|----------:|-------------:|");
+        foreach (TruncationRow r in rows)
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Kind,-14} | {r.Truncations,11} | {r.Restored,8} | {r.IdleTold,9} | {r.IdleFaulted,12} | {r.BusyTold,9} | {r.BusyFaulted,12} |");
+        return text.ToString();
+    }
+
+    public static void WriteJson(string path, IEnumerable<KillRow> kills, IEnumerable<CorruptionRow> corruption, IEnumerable<TruncationRow> truncation)
     {
         using var stream = File.Create(path);
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -58,6 +68,20 @@ public static class Report
             json.WriteNumber("exceptions", r.Exceptions);
             json.WriteNumber("repairs", r.Repairs);
             json.WriteNumber("crashes", r.Crashes);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("truncation");
+        foreach (TruncationRow r in truncation)
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", r.Kind);
+            json.WriteNumber("truncations", r.Truncations);
+            json.WriteNumber("restored", r.Restored);
+            json.WriteNumber("idle_told", r.IdleTold);
+            json.WriteNumber("idle_faulted", r.IdleFaulted);
+            json.WriteNumber("busy_told", r.BusyTold);
+            json.WriteNumber("busy_faulted", r.BusyFaulted);
             json.WriteEndObject();
         }
         json.WriteEndArray();

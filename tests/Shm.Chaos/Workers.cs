@@ -8,6 +8,7 @@ public static class Workers
         "victim" => VictimWorker.Run(args[1..]),
         "user" => CorruptionUserWorker.Run(args[1..]),
         "mutator" => MutatorWorker.Run(args[1..]),
+        "waiter" => TruncationWaiterWorker.Run(args[1..]),
         _ => Unknown(args[0]),
     };
 

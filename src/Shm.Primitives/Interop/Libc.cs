@@ -53,6 +53,9 @@ internal static unsafe partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "ftruncate", SetLastError = true)]
     public static partial int FTruncate(int fd, long length);
 
+    [LibraryImport(LibraryName, EntryPoint = "truncate", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Truncate(string path, long length);
+
     [LibraryImport(LibraryName, EntryPoint = "fallocate", SetLastError = true)]
     public static partial int FAllocate(int fd, int mode, long offset, long length);
 
