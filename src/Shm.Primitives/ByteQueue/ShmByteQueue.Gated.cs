@@ -18,6 +18,22 @@ public sealed unsafe partial class ShmByteQueue
     /// <summary>A racy lock-free look: false only if the queue seemed empty (see LooksEmpty).</summary>
     internal bool MayHaveMessages => !LooksEmpty();
 
+    /// <summary>
+    /// The first phase of a latency-critical consumer's wait (a request server, a node's inbox reader): watches for a
+    /// message without the lock at the finest grain (<see cref="HotSpin"/>), so one is taken within nanoseconds of its
+    /// commit. True once something seems queued; false after the spin budget (then sleep through the consumer wait).
+    /// </summary>
+    internal bool SpinUntilMayHaveMessages()
+    {
+        var queued = new QueuedProbe(this);
+        return HotSpin.Until(ref queued);
+    }
+
+    private readonly struct QueuedProbe(ShmByteQueue queue) : IWaitAttempt
+    {
+        public bool TryOnce() => queue.MayHaveMessages;
+    }
+
     internal SleepCoordinator Sleepers => _sleepers;
 
     /// <summary>

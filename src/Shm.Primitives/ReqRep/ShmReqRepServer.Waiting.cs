@@ -16,8 +16,7 @@ public sealed partial class ShmReqRepServer
         if (TryReceive(out request))
             return true;
         var attempt = new ReceiveAttempt(this);
-        var queued = new QueuedProbe(_queue);
-        if (Spin && timeout != TimeSpan.Zero && HotSpin.Until(ref queued) && attempt.TryOnce())
+        if (Spin && timeout != TimeSpan.Zero && _queue.SpinUntilMayHaveMessages() && attempt.TryOnce())
         {
             request = attempt.Request;
             return true;
@@ -78,12 +77,6 @@ public sealed partial class ShmReqRepServer
         public ShmRequest Request;
 
         public bool TryOnce() => server.TryReceive(out Request);
-    }
-
-    /// <summary>Seen from outside the lock: something is queued (a racy read, only ever a hint to try).</summary>
-    private readonly struct QueuedProbe(ShmByteQueue queue) : IWaitAttempt
-    {
-        public bool TryOnce() => queue.MayHaveMessages;
     }
 
     private struct ReceiveManyAttempt(ShmReqRepServer server, int maxCount) : IWaitAttempt

@@ -46,6 +46,11 @@ internal sealed class InboxReader : IDisposable
             int taken;
             try
             {
+                // A hot spin first: while traffic flows the next batch is usually a few microseconds away, and taking
+                // it at once (rather than after a back-off step or a futex wake-up) is what keeps a request-reply
+                // pipeline between two nodes moving (remote ping-pong with one client: about 1.6x the rate).
+                if (_spin)
+                    _inbox.SpinUntilMayHaveMessages();
                 taken = _inbox.DequeueMany(buffer, lengths, s_wakeInterval, _spin, _stop.Token);
             }
             catch (OperationCanceledException)
