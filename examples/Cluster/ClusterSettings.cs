@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Shm.Examples.Cluster;
 
-/// <summary>The command line: <c>[--workers N] [--jobs N] [--work-us N] [--duration SECONDS] [--no-chaos] [--json FILE]</c>, or a worker's role.</summary>
+/// <summary>The command line: <c>[--workers N] [--jobs N] [--work-us N] [--duration SECONDS] [--no-chaos] [--json FILE] [--worker-start-delay MS]</c>, or a worker's role.</summary>
 public sealed record ClusterSettings
 {
     public int Workers { get; init; } = 3;
@@ -17,6 +17,12 @@ public sealed record ClusterSettings
     public bool Chaos { get; init; } = true;
 
     public string? JsonPath { get; init; }
+
+    /// <summary>
+    /// How long each worker waits between joining the system and creating its actors: a slow start made visible (the
+    /// coordinator must not hand out jobs before a worker's actors exist).
+    /// </summary>
+    public TimeSpan WorkerStartDelay { get; init; }
 
     /// <summary>Set for a worker process: its system and node name.</summary>
     public (string System, string Node)? WorkerOf { get; init; }
@@ -39,6 +45,7 @@ public sealed record ClusterSettings
                 "--duration" => settings with { Duration = TimeSpan.FromSeconds(Positive("--duration", Next(), 86_400)) },
                 "--no-chaos" => settings with { Chaos = false },
                 "--json" => settings with { JsonPath = Next() },
+                "--worker-start-delay" => settings with { WorkerStartDelay = TimeSpan.FromMilliseconds(Positive("--worker-start-delay", Next(), 60_000)) },
                 "--worker" => settings with { WorkerOf = (Next(), Next()) },
                 "--help" or "-h" => throw new ArgumentException(""),
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
@@ -48,5 +55,5 @@ public sealed record ClusterSettings
     }
 
     public const string Usage =
-        "usage: dotnet run --project examples/Cluster -- [--workers N (3)] [--jobs N (30000)] [--work-us N (50)] [--duration SECONDS (300)] [--no-chaos] [--json FILE]";
+        "usage: dotnet run --project examples/Cluster -- [--workers N (3)] [--jobs N (30000)] [--work-us N (50)] [--duration SECONDS (300)] [--no-chaos] [--json FILE] [--worker-start-delay MS]";
 }

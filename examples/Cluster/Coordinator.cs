@@ -47,7 +47,7 @@ internal sealed class Coordinator(ClusterSettings settings)
             {
                 string node = $"worker-{i}";
                 state.SetNodeState(node, "starting");
-                workers[node] = WorkerProcess.Start(_system, node);
+                workers[node] = WorkerProcess.Start(_system, node, settings.WorkerStartDelay);
             }
             var display = new Display(state, _system, AskFigures);
             long deadline = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
@@ -81,7 +81,7 @@ internal sealed class Coordinator(ClusterSettings settings)
                     string node = state.KilledNode!;
                     state.Note($"{node} down {RunState.Milliseconds(state.KilledAt, state.DownSeenAt):F1} ms after the kill; starting its replacement");
                     workers[node].Dispose();
-                    workers[node] = WorkerProcess.Start(_system, node);
+                    workers[node] = WorkerProcess.Start(_system, node, settings.WorkerStartDelay);
                 }
                 display.Refresh();
                 if (!state.AllDone.Task.Wait(100))

@@ -7,14 +7,19 @@ namespace Shm.Examples.Cluster;
 
 /// <summary>
 /// Hands out the jobs: a window of them per live worker, told into the worker's job ring, topped up as reports come
-/// in. A worker that goes down gets no new jobs; the jobs queued in its ring wait there for its replacement (same node
+/// in. A worker that joined takes jobs only once it answers a readiness probe: its node is in the directory before its
+/// actors exist, and a message that reaches a node before its recipient does is a dead letter. A worker that goes down
+/// gets no new jobs; the jobs queued in its ring wait there for its replacement (same node
 /// name), which is sent a fence when it joins. When the fence comes back, everything queued before it was processed,
 /// so any job sent to that worker and still not reported was lost with the dead process (at most the one in hand) and
 /// is re-assigned. Every report is checked against the job table: a job completes exactly once.
 /// </summary>
-internal sealed class CoordinatorActor : ReceiveActor
+internal sealed class CoordinatorActor : ReceiveActor, IWithTimers
 {
     private const int Window = 256;
+    private static readonly TimeSpan s_probeInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
+    private const int MaxProbesInFlight = 10; // a probe sent before the actors existed is never answered: keep sending
     private readonly RunState _state;
     private readonly int _workMicroseconds;
     private readonly string _systemName;
@@ -26,10 +31,22 @@ internal sealed class CoordinatorActor : ReceiveActor
 
     public sealed record Start;
 
+    /// <summary>Time to probe <paramref name="Node"/> again (a timer, until it answers).</summary>
+    private sealed record Probe(string Node);
+
+    /// <summary>A probe went unanswered (the worker's actors are not there yet, or it died meanwhile).</summary>
+    private sealed record ProbeFailed(string Node);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private sealed class Worker(string node)
     {
         public string Node { get; } = node;
         public IActorRef? Jobs { get; set; }
+        public IActorRef? Stats { get; set; }
+        public long Incarnation { get; set; }
+        public bool Ready { get; set; }
+        public int Probing { get; set; }
         public Queue<int> Sent { get; } = new(); // in the order they went into the ring
         public int Outstanding { get; set; }
         public bool Live { get; set; }
@@ -47,6 +64,9 @@ internal sealed class CoordinatorActor : ReceiveActor
         Receive<MemberDown>(OnDown);
         Receive<JobDone>(OnDone);
         Receive<FenceDone>(OnFence);
+        Receive<Probe>(OnProbe);
+        Receive<WorkerStats>(OnReady);
+        Receive<ProbeFailed>(failed => WorkerOf(failed.Node).Probing--);
         Receive<Start>(_ =>
         {
             _started = true;
@@ -68,19 +88,49 @@ internal sealed class CoordinatorActor : ReceiveActor
             return;
         Worker worker = WorkerOf(node);
         worker.Jobs = Context.System.Provider.ResolveActorRef($"shm://{_systemName}@{node}/user/jobs");
+        worker.Stats = Context.System.Provider.ResolveActorRef($"shm://{_systemName}@{node}/user/stats");
+        worker.Incarnation = up.Incarnation;
+        worker.Ready = false;
+        if (worker.WasDown && node == _state.KilledNode)
+            _state.ReplacementUpAt = Stopwatch.GetTimestamp();
+        _state.SetNodeState(node, worker.WasDown ? "rejoining" : "joining");
+        _state.Note($"{node} {(worker.WasDown ? "rejoined" : "joined")} (pid {up.ProcessId}, incarnation {up.Incarnation}); waiting for its actors");
+        Timers.StartPeriodicTimer(ProbeKey(node), new Probe(node), s_probeInterval);
+        OnProbe(new Probe(node));
+    }
+
+    private static string ProbeKey(string node) => "probe-" + node;
+
+    /// <summary>Asks the worker's stats actor (created after its job actor, so after its job ring): an answer means it is ready.</summary>
+    private void OnProbe(Probe probe)
+    {
+        Worker worker = WorkerOf(probe.Node);
+        if (worker.Ready || worker.Probing >= MaxProbesInFlight || worker.Stats is null)
+            return;
+        worker.Probing++;
+        string node = probe.Node;
+        worker.Stats.Ask<WorkerStats>(new GetStats(), s_probeTimeout).PipeTo(Self, failure: _ => new ProbeFailed(node));
+    }
+
+    private void OnReady(WorkerStats stats)
+    {
+        Worker worker = WorkerOf(stats.Node);
+        worker.Probing--;
+        if (worker.Ready || stats.Incarnation != worker.Incarnation)
+            return; // answered already, or an answer from the incarnation before
+        worker.Ready = true;
+        Timers.Cancel(ProbeKey(stats.Node));
         if (worker.WasDown)
         {
-            if (node == _state.KilledNode)
-                _state.ReplacementUpAt = Stopwatch.GetTimestamp();
             worker.FenceToken = Stopwatch.GetTimestamp();
-            worker.Jobs.Tell(new Fence(worker.FenceToken, Self), Self);
-            _state.SetNodeState(node, "recovering");
-            _state.Note($"{node} rejoined (pid {up.ProcessId}, incarnation {up.Incarnation}); fencing its job ring");
+            worker.Jobs!.Tell(new Fence(worker.FenceToken, Self), Self);
+            _state.SetNodeState(stats.Node, "recovering");
+            _state.Note($"{stats.Node} is ready; fencing its job ring");
             return;
         }
         worker.Live = true;
-        _state.SetNodeState(node, "up");
-        _state.Note($"{node} joined (pid {up.ProcessId}, incarnation {up.Incarnation})");
+        _state.SetNodeState(stats.Node, "up");
+        _state.Note($"{stats.Node} is ready");
         if (_started)
             Fill();
     }
@@ -92,6 +142,8 @@ internal sealed class CoordinatorActor : ReceiveActor
             return;
         worker.Live = false;
         worker.WasDown = true;
+        worker.Ready = false;
+        Timers.Cancel(ProbeKey(node));
         if (node == _state.KilledNode && _state.DownSeenAt == 0)
             _state.DownSeenAt = Stopwatch.GetTimestamp();
         _state.SetNodeState(node, down.Died ? "down" : "left");

@@ -14,5 +14,5 @@ catch (ArgumentException error)
     return 2;
 }
 return settings.WorkerOf is { } worker
-    ? WorkerNode.Run(worker.System, worker.Node)
+    ? WorkerNode.Run(worker.System, worker.Node, settings.WorkerStartDelay)
     : new Coordinator(settings).Run();

@@ -14,13 +14,15 @@ namespace Shm.Examples.Cluster;
 /// </summary>
 internal static class WorkerNode
 {
-    public static int Run(string systemName, string node)
+    public static int Run(string systemName, string node, TimeSpan startDelay)
     {
         var options = new ShmTransportOptions { NodeName = node };
         using ActorSystem system = ActorSystem.Create(systemName, ActorSystemSettings.Default.WithShmTransport(options) with
         {
             RunCoordinatedShutdownOnProcessExit = false,
         });
+        if (startDelay > TimeSpan.Zero)
+            Thread.Sleep(startDelay); // --worker-start-delay: a slow start, simulated (joined, actors not there yet)
         var processed = new StrongBox<long>();
         system.ActorOf(Props.Create(() => new JobWorker(node, processed)).WithMailbox(ShmMailbox.Id), "jobs");
         system.ActorOf(Props.Create(() => new StatsReporter(node, processed, ShmTransport.StatsOf(system).Incarnation)), "stats");

@@ -17,7 +17,7 @@ internal sealed class WorkerProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public static WorkerProcess Start(string system, string node)
+    public static WorkerProcess Start(string system, string node, TimeSpan startDelay)
     {
         // Run as we were run: the app host directly, or "dotnet Cluster.dll".
         string self = Environment.ProcessPath!;
@@ -31,6 +31,11 @@ internal sealed class WorkerProcess : IDisposable
             start.ArgumentList.Add(typeof(WorkerProcess).Assembly.Location);
         foreach (string arg in new[] { "--worker", system, node })
             start.ArgumentList.Add(arg);
+        if (startDelay > TimeSpan.Zero)
+        {
+            start.ArgumentList.Add("--worker-start-delay");
+            start.ArgumentList.Add(((int)startDelay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start worker {node}.");
         process.OutputDataReceived += (_, _) => { }; // drained so the child never blocks on a full pipe
         process.BeginOutputReadLine();
