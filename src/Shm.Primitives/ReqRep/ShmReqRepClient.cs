@@ -75,10 +75,8 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
     /// <exception cref="OperationCanceledException">The token was cancelled (the request is abandoned).</exception>
     public byte[] Request(ReadOnlySpan<byte> request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        long deadline = DeadlineOf(timeout);
         ThrowIfTooLong(request.Length);
-        RequestId id = SendCore(request, _enqueue, deadline, timeout, cancellationToken);
-        return Await(id, deadline, timeout, abandon: true, cancellationToken);
+        return RequestCore(request, _enqueue, timeout, cancellationToken);
     }
 
     /// <summary>

@@ -57,12 +57,8 @@ public sealed class ShmReqRepClient<TReq, TResp> : ShmReqRepClientBase<TResp>
     /// <summary>Sends a request and waits for its response, one deadline covering both; at timeout the request is abandoned.</summary>
     /// <exception cref="TimeoutException">No slot, no queue room or no response within the timeout.</exception>
     /// <exception cref="ShmServerUnavailableException">The server that took it died, or every server is gone (found within 100 ms).</exception>
-    public TResp Request(TReq request, TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        long deadline = DeadlineOf(timeout);
-        RequestId id = SendCore(request, _enqueue, deadline, timeout, cancellationToken);
-        return Await(id, deadline, timeout, abandon: true, cancellationToken);
-    }
+    public TResp Request(TReq request, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        RequestCore(request, _enqueue, timeout, cancellationToken);
 
     /// <summary>Sends a request and awaits its response without holding a thread; cancelling abandons the request.</summary>
     public ValueTask<TResp> RequestAsync(TReq request, CancellationToken cancellationToken = default) =>
