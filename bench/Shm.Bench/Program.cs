@@ -43,7 +43,9 @@ var rows = new List<BenchRow>();
 foreach (IBenchSuite suite in selected)
 {
     context.Log($"== suite {suite.Name}{(quick ? " (quick)" : "")}");
+    context.Log(CoreToCore.Describe());
     rows.AddRange(suite.Run(context));
+    context.Log(CoreToCore.Describe());
 }
 
 ResultTable.Print(rows, Console.Out);
