@@ -70,6 +70,9 @@ public class TruncationTests
         using var canarySegment = new TestSegment("trunc-canary");
         using var canary = ShmQueue<long>.CreateNew(canarySegment.Name, 8);
         Truncate(canarySegment.Path, 0);
+        // Not a touch of the canary before its size is back: a thread touching a truncated mapping faults (the
+        // documented window; CI once hit it here, the first TryEnqueue reaching the participant table first).
+        TestWait.Until(() => new FileInfo(canarySegment.Path).Length == canary.MappedBytes, "the guard did not put the canary's size back");
         TestWait.Until(() => Record.Exception(() => canary.TryEnqueue(1)) is ShmCorruptedException, "the canary was never flagged");
 
         Assert.Equal(7, queue.Dequeue(TimeSpan.FromSeconds(30)));
