@@ -89,7 +89,10 @@ public sealed unsafe partial class ShmByteQueue
     private int DequeueMany(Span<byte> buffer, Span<int> lengths, long lockDeadline)
     {
         ThreadParticipant me = _participants.Current;
-        if (lengths.IsEmpty || !EnterLock(lockDeadline))
+        if (lengths.IsEmpty)
+            return 0;
+        PrefetchFront();
+        if (!EnterLock(lockDeadline))
             return 0;
         int taken = 0;
         try

@@ -47,6 +47,7 @@ public sealed unsafe partial class ShmByteQueue
         ThreadParticipant me = _participants.Current;
         if (LooksEmpty())
             return 0;
+        PrefetchFront();
         if (!EnterLock(tryLockOnly ? TryLockOnly : WaitForLock))
             return -1;
         int taken = 0, removed = 0;

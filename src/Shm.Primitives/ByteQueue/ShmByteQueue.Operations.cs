@@ -175,6 +175,8 @@ public sealed unsafe partial class ShmByteQueue
             me.Counter(ByteQueueCounter.Empty)++;
             return Outcome.NoRoomOrEmpty;
         }
+        if (!back)
+            PrefetchFront();
         if (!EnterLock(lockDeadline))
             return Outcome.LockBusy;
         try
