@@ -67,8 +67,8 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
     }
 
     /// <summary>
-    /// Sends a request and waits for its response, with one deadline covering the send and the wait. At timeout the
-    /// request is abandoned (its slot freed; a late reply is rejected).
+    /// Sends a request and waits for its response, with one deadline covering the send and the wait (its clock starts
+    /// when the call first has to wait). At timeout the request is abandoned (its slot freed; a late reply is rejected).
     /// </summary>
     /// <exception cref="TimeoutException">No slot, no queue room or no response within the timeout.</exception>
     /// <exception cref="ShmServerUnavailableException">The server that took it died, or every server is gone (found within 100 ms).</exception>

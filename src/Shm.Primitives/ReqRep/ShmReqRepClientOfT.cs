@@ -54,7 +54,7 @@ public sealed class ShmReqRepClient<TReq, TResp> : ShmReqRepClientBase<TResp>
     public RequestId Send(TReq request, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         SendCore(request, _enqueue, DeadlineOf(timeout), timeout, cancellationToken);
 
-    /// <summary>Sends a request and waits for its response, one deadline covering both; at timeout the request is abandoned.</summary>
+    /// <summary>Sends a request and waits for its response, one deadline covering both (its clock starts when the call first has to wait); at timeout the request is abandoned.</summary>
     /// <exception cref="TimeoutException">No slot, no queue room or no response within the timeout.</exception>
     /// <exception cref="ShmServerUnavailableException">The server that took it died, or every server is gone (found within 100 ms).</exception>
     public TResp Request(TReq request, TimeSpan timeout, CancellationToken cancellationToken = default) =>
