@@ -39,7 +39,12 @@ public sealed class TruncationCampaign(string workDirectory, Action<string> repo
                     break;
                 }
                 WaitForOperations(counters);
-                Thread.Sleep(random.Next(20, 200)); // lets the idle user settle into its sleep; picks the busy user's moment
+                Thread.Sleep(random.Next(20, 200)); // picks the moment of the busy user's workload the truncation hits
+                if (!WaitUntilAsleep(idle.Pid))
+                {
+                    errors.Add($"{kind}: the idle user never went to sleep: {idle.StandardError.Trim()}");
+                    break;
+                }
                 long size = PickSize(random, length);
                 Truncate(idlePath, size);
                 Truncate(busyPath, size);
@@ -125,6 +130,37 @@ public sealed class TruncationCampaign(string workDirectory, Action<string> repo
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (SharedCounters.Read(counters)[SharedCounters.Operations] < 100 && DateTime.UtcNow < deadline)
             Thread.Sleep(5);
+    }
+
+    /// <summary>
+    /// Waits until the idle user's main thread (tid = pid), which runs its blocking receive, sleeps in the kernel on a
+    /// futex: a truncation then finds it asleep, not touching the segment. True when it does; also when the kernel does
+    /// not say where the thread waits (wchan unreadable), which leaves the outcome to chance as before.
+    /// </summary>
+    private static bool WaitUntilAsleep(int pid)
+    {
+        string wchan = $"/proc/{pid}/task/{pid}/wchan";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            string where;
+            try
+            {
+                where = File.ReadAllText(wchan);
+            }
+            catch (IOException)
+            {
+                return false; // exited
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return true;
+            }
+            if (where.Contains("futex", StringComparison.Ordinal))
+                return true;
+            Thread.Sleep(1); // poll interval; the condition is what is waited for
+        }
+        return false;
     }
 
     private static bool WaitForSize(string path, long length)
