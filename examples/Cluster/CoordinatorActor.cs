@@ -105,11 +105,11 @@ internal sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private void OnProbe(Probe probe)
     {
         Worker worker = WorkerOf(probe.Node);
-        if (worker.Ready || worker.Probing >= MaxProbesInFlight || worker.Stats is null)
+        if (worker.Ready || worker.Probing >= MaxProbesInFlight)
             return;
         worker.Probing++;
         string node = probe.Node;
-        worker.Stats.Ask<WorkerStats>(new GetStats(), s_probeTimeout).PipeTo(Self, failure: _ => new ProbeFailed(node));
+        worker.Stats!.Ask<WorkerStats>(new GetStats(), s_probeTimeout).PipeTo(Self, failure: _ => new ProbeFailed(node));
     }
 
     private void OnReady(WorkerStats stats)

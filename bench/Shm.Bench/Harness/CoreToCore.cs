@@ -6,8 +6,8 @@ namespace Shm.Bench.Harness;
 /// <summary>
 /// How long a cache line takes to go from one CPU to the other and back, measured by two threads of this process
 /// passing a counter. Every cross-process hand-off the suites time is a few such trips, so this figure explains most
-/// of the difference between runs: on the VMs the project is measured on it moves between about 50 ns and 200+ ns as
-/// the host places the two vCPUs on cores that share a cache or not, and the rates move with it.
+/// of the difference between runs: on the VMs the project is measured on it has been seen at 92-120 ns and at
+/// 430-506 ns as the host places the two vCPUs on cores that share a cache or not, and the rates move with it.
 /// </summary>
 internal static class CoreToCore
 {

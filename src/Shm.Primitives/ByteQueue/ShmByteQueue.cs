@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Shm.Primitives.ByteQueue;
 using Shm.Primitives.Diagnostics;
 using Shm.Primitives.Participants;
@@ -227,11 +228,11 @@ public sealed unsafe partial class ShmByteQueue : IDisposable, IWaitTarget
     /// </summary>
     private void PrefetchFront()
     {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        if (!Sse.IsSupported)
             return;
-        System.Runtime.Intrinsics.X86.Sse.Prefetch0(DescriptorAt(Volatile.Read(ref _state[0])));
+        Sse.Prefetch0(DescriptorAt(Volatile.Read(ref _state[0])));
         long start = Volatile.Read(ref _state[2]);
         if ((ulong)start < (ulong)_arenaBytes)
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(_arena + start);
+            Sse.Prefetch0(_arena + start);
     }
 }
