@@ -135,7 +135,7 @@ public sealed unsafe partial class ShmQueue<T>
             if (free == 0)
             {
                 long sequence = Volatile.Read(ref *(long*)SlotAt(position));
-                if (sequence - position < 0)
+                if ((sequence & ~L.SkipBit) - position < 0) // masked: see TryEnqueue
                 {
                     // After a lost CAS our announcement still names the run another producer took: withdraw it, or
                     // while we sleep it would vouch for that producer's slots and block their repair if it dies.

@@ -39,8 +39,9 @@ public sealed unsafe partial class ShmQueue<T>
     /// Re-reads the tail (head) after the slot at <paramref name="stalePosition"/> showed a sequence from a later
     /// claim, which normally moved the word past the position first. A word that stays put while this thread keeps
     /// coming back here is corrupt (looping on it would spin forever): after <see cref="MaxOvertakenRereads"/> such
-    /// re-reads in a row it is reported. A single one is not: the chaos campaign saw a live queue come back here once
-    /// with the word unmoved and the slot free again, so only persistence is taken as proof. Off the hot path.
+    /// re-reads in a row it is reported. A single one is not: only persistence is taken as proof. (The transient cases
+    /// the chaos campaign once saw here were the previous lap's tombstone misread as a later claim, since fixed by
+    /// masking the skip bit in every comparison.) Off the hot path.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private long RereadOvertaken(ref long word, long stalePosition, string field)

@@ -193,7 +193,9 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
             // Acquire: pairs with the consumer's release of this slot one lap ago (position), so its read of
             // the old value is done before we overwrite it.
             long sequence = Volatile.Read(ref *(long*)slot);
-            long difference = sequence - position;
+            // Masked: the previous lap's tombstone must read as "not yet released" (full); unmasked, bit 63 makes
+            // the subtraction overflow into "overtaken" and the producer spins until the consumer drops it.
+            long difference = (sequence & ~L.SkipBit) - position;
             if (difference == 0)
             {
                 me.Announce((ulong)position | R.ActiveBit);
@@ -323,7 +325,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
                 DropTombstoneAt(position);
                 continue;
             }
-            if (sequence - (position + 1) < 0)
+            if ((sequence & ~L.SkipBit) - (position + 1) < 0)
             {
                 item = default;
                 return false;

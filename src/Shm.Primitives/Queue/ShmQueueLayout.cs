@@ -39,7 +39,7 @@ internal static class ShmQueueLayout
     public const int ParticipantsOffset = 6 * CacheLine.PairSize;
 
     public const int SequenceSize = sizeof(long);
-    public const long SkipBit = long.MinValue; // bit 63: a tombstone reads as "not free" to producers (negative)
+    public const long SkipBit = long.MinValue; // bit 63; every comparison of a sequence with a position masks it off
 
     public const int MinCapacity = 2;
     public const long MaxCapacity = 1L << 31;

@@ -158,6 +158,34 @@ public class CrashRecoveryTests
     }
 
     [Fact]
+    public void A_tombstone_a_lap_behind_the_tail_reads_as_full_until_its_consumer_drops_it()
+    {
+        using var segment = new TestSegment();
+        using var queue = ShmQueue<long>.CreateNew(segment.Name, 4);
+        var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = $"{FaultPoints.QueuePushClaimed}:1:kill" };
+        using (Worker producer = Worker.Start(environment, "produce", segment.Name, "1", "10", "1"))
+            Assert.Equal(Worker.KilledExitCode, producer.WaitForExit());
+        // Repair the dead claim at position 0 into a tombstone without consuming it.
+        TestWait.Until(() => queue.ReapDeadParticipants(force: true) >= 0 && queue.GetStats().Recoveries == 1, "the dead claim was never repaired");
+
+        for (long s = 1; s <= 3; s++)
+            Assert.True(queue.TryEnqueue(s));
+        // Position 4 shares the tombstone's slot, which its consumer has not dropped yet: full (this used to read
+        // as "overtaken" and spin until the queue was reported corrupt).
+        Assert.False(queue.TryEnqueue(99));
+        Assert.Equal(0, queue.EnqueueMany([99L]));
+
+        Assert.True(queue.TryDequeue(out long first));
+        Assert.Equal(1, first);
+        Assert.Equal(2, queue.EnqueueMany([4L, 5L]));
+        Assert.False(queue.TryEnqueue(99));
+        var rest = new List<long>();
+        while (queue.TryDequeue(out long item))
+            rest.Add(item);
+        Assert.Equal([2L, 3L, 4L, 5L], rest);
+    }
+
+    [Fact]
     public void A_stopped_producer_is_not_treated_as_dead_and_its_late_commit_is_delivered_once()
     {
         using var segment = new TestSegment();
