@@ -135,7 +135,7 @@ public sealed unsafe partial class ShmQueue<T>
             if (free == 0)
             {
                 long sequence = Volatile.Read(ref *(long*)SlotAt(position));
-                if ((sequence & ~L.SkipBit) - position < 0) // masked: see TryEnqueue
+                if (L.Unmarked(sequence) - position < 0)
                 {
                     // After a lost CAS our announcement still names the run another producer took: withdraw it, or
                     // while we sleep it would vouch for that producer's slots and block their repair if it dies.
@@ -182,12 +182,12 @@ public sealed unsafe partial class ShmQueue<T>
         {
             int ready = 0;
             // A committed slot (or tombstone) stays so until a consumer claims it, which needs the head past us.
-            while (ready < limit && (Volatile.Read(ref *(long*)SlotAt(position + ready)) & ~L.SkipBit) == position + ready + 1)
+            while (ready < limit && L.Unmarked(Volatile.Read(ref *(long*)SlotAt(position + ready))) == position + ready + 1)
                 ready++;
             if (ready == 0)
             {
                 long sequence = Volatile.Read(ref *(long*)SlotAt(position));
-                if ((sequence & ~L.SkipBit) - (position + 1) < 0)
+                if (L.Unmarked(sequence) - (position + 1) < 0)
                 {
                     me.ClearBatchClaim(); // a claim left from a lost CAS names another consumer's run (see TryEnqueueRun)
                     me.Counter(QueueCounter.Empty)++;
@@ -197,7 +197,7 @@ public sealed unsafe partial class ShmQueue<T>
                 }
                 // Committed only now (its producer finished since the scan): scan again from the same position.
                 // Otherwise a later claim overtook us, and the head must have moved.
-                if ((sequence & ~L.SkipBit) != position + 1)
+                if (L.Unmarked(sequence) != position + 1)
                     position = RereadOvertaken(ref head, position, "HeadPosition");
                 continue;
             }

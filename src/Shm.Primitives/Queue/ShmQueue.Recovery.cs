@@ -91,7 +91,7 @@ public sealed unsafe partial class ShmQueue<T> : IWaitTarget
         long behind = tail - _capacity;
         if (behind < 0 || head <= behind)
             return false;
-        if ((Volatile.Read(ref *(long*)SlotAt(behind)) & ~L.SkipBit) == behind + 1)
+        if (L.Unmarked(Volatile.Read(ref *(long*)SlotAt(behind))) == behind + 1)
             NoteStuck(me, behind, consumerSide: true);
         return true;
     }
@@ -155,7 +155,7 @@ public sealed unsafe partial class ShmQueue<T> : IWaitTarget
     {
         sequence = Volatile.Read(ref *(long*)SlotAt(position));
         return consumerSide
-            ? (sequence & ~L.SkipBit) == position + 1 && Volatile.Read(ref *_head) > position
+            ? L.Unmarked(sequence) == position + 1 && Volatile.Read(ref *_head) > position
             : sequence == position && Volatile.Read(ref *_tail) > position;
     }
 

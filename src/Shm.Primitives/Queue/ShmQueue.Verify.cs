@@ -25,7 +25,7 @@ public sealed unsafe partial class ShmQueue<T>
             long sequence = Volatile.Read(ref *(long*)SlotAt(position));
             if (position < tail)
             {
-                if ((sequence & ~L.SkipBit) != position + 1)
+                if (L.Unmarked(sequence) != position + 1)
                     Corrupted($"Slot[{position & _mask}].Sequence", sequence, $"{position + 1} (committed) or a tombstone of it");
             }
             else if (sequence != position)

@@ -193,9 +193,8 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
             // Acquire: pairs with the consumer's release of this slot one lap ago (position), so its read of
             // the old value is done before we overwrite it.
             long sequence = Volatile.Read(ref *(long*)slot);
-            // Masked: the previous lap's tombstone must read as "not yet released" (full); unmasked, bit 63 makes
-            // the subtraction overflow into "overtaken" and the producer spins until the consumer drops it.
-            long difference = (sequence & ~L.SkipBit) - position;
+            // Unmarked: the previous lap's tombstone reads as "not yet released" (full), see ShmQueueLayout.Unmarked.
+            long difference = L.Unmarked(sequence) - position;
             if (difference == 0)
             {
                 me.Announce((ulong)position | R.ActiveBit);
@@ -254,7 +253,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
             byte* slot = SlotAt(position);
             // Acquire: pairs with the producer's release in TryEnqueue; seeing position + 1 means the value is there.
             long sequence = Volatile.Read(ref *(long*)slot);
-            long difference = (sequence & ~L.SkipBit) - (position + 1);
+            long difference = L.Unmarked(sequence) - (position + 1);
             if (difference == 0)
             {
                 me.Announce((ulong)position | R.ActiveBit | R.ConsumerBit);
@@ -320,12 +319,12 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
                     return true;
                 continue;
             }
-            if ((sequence & ~L.SkipBit) == position + 1)
+            if (L.Unmarked(sequence) == position + 1)
             {
                 DropTombstoneAt(position);
                 continue;
             }
-            if ((sequence & ~L.SkipBit) - (position + 1) < 0)
+            if (L.Unmarked(sequence) - (position + 1) < 0)
             {
                 item = default;
                 return false;

@@ -39,7 +39,14 @@ internal static class ShmQueueLayout
     public const int ParticipantsOffset = 6 * CacheLine.PairSize;
 
     public const int SequenceSize = sizeof(long);
-    public const long SkipBit = long.MinValue; // bit 63; every comparison of a sequence with a position masks it off
+    public const long SkipBit = long.MinValue; // bit 63, the tombstone mark; compare sequences through Unmarked
+
+    /// <summary>
+    /// The position a sequence speaks of, with a tombstone's mark removed. Every comparison of a sequence with a
+    /// position goes through this: unmarked, bit 63 makes a difference overflow (the previous lap's tombstone would
+    /// read as a later claim instead of "not yet released").
+    /// </summary>
+    public static long Unmarked(long sequence) => sequence & ~SkipBit;
 
     public const int MinCapacity = 2;
     public const long MaxCapacity = 1L << 31;

@@ -166,7 +166,11 @@ public class CrashRecoveryTests
         using (Worker producer = Worker.Start(environment, "produce", segment.Name, "1", "10", "1"))
             Assert.Equal(Worker.KilledExitCode, producer.WaitForExit());
         // Repair the dead claim at position 0 into a tombstone without consuming it.
-        TestWait.Until(() => queue.ReapDeadParticipants(force: true) >= 0 && queue.GetStats().Recoveries == 1, "the dead claim was never repaired");
+        TestWait.Until(() =>
+        {
+            queue.ReapDeadParticipants(force: true);
+            return queue.GetStats().Recoveries == 1;
+        }, "the dead claim was never repaired");
 
         for (long s = 1; s <= 3; s++)
             Assert.True(queue.TryEnqueue(s));
