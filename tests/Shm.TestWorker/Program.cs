@@ -278,10 +278,11 @@ switch (args[0])
         using var client = ShmReqRepClient.OpenExisting(args[1]);
         Console.WriteLine("ready");
         int id = (int)L(args[2]), count = (int)L(args[3]), cancelEvery = (int)L(args[4]);
+        int length = args.Length > 5 ? (int)L(args[5]) : 12;
         int wrong = 0;
         for (int i = 0; i < count; i++)
         {
-            byte[] request = ReqRepEcho.Request(id, i);
+            byte[] request = ReqRepEcho.Request(id, i, length);
             if (cancelEvery > 0 && i % cancelEvery == 0)
             {
                 RequestId sent = client.Send(request, patience);
@@ -298,8 +299,9 @@ switch (args[0])
     case "rr-hold":
     {
         using var client = ShmReqRepClient.OpenExisting(args[1]);
+        int length = args.Length > 2 ? (int)L(args[2]) : 12;
         int held = 0;
-        while (client.TrySend(ReqRepEcho.Request(0, held), out _) == ShmSendResult.Sent)
+        while (client.TrySend(ReqRepEcho.Request(0, held, length), out _) == ShmSendResult.Sent)
             held++;
         Console.WriteLine($"held {held}");
         Thread.Sleep(Timeout.Infinite); // killed by the test

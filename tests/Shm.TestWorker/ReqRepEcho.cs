@@ -5,12 +5,18 @@ namespace Shm.TestWorker;
 /// <summary>The request/response pair the ReqRep tests and workers agree on: a request names its client and sequence; the answer is derived from it.</summary>
 public static class ReqRepEcho
 {
-    public static byte[] Request(int client, int sequence)
+    /// <summary>The length of a request that travels through the arena rather than the inline lane.</summary>
+    public const int ArenaLength = 300;
+
+    /// <summary>A request naming its client and sequence; <paramref name="length"/> above 12 pads it with bytes derived from both.</summary>
+    public static byte[] Request(int client, int sequence, int length = 12)
     {
-        byte[] request = new byte[12];
+        byte[] request = new byte[Math.Max(12, length)];
         BinaryPrimitives.WriteInt32LittleEndian(request, client);
         BinaryPrimitives.WriteInt32LittleEndian(request.AsSpan(4), sequence);
         BinaryPrimitives.WriteInt32LittleEndian(request.AsSpan(8), client ^ sequence ^ 0x5EED);
+        for (int i = 12; i < request.Length; i++)
+            request[i] = (byte)(client * 31 + sequence * 7 + i);
         return request;
     }
 

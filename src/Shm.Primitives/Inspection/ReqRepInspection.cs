@@ -26,8 +26,16 @@ internal static unsafe class ReqRepInspection
                 Queue.ShmQueueLayout.ConsumerWaitersOffset, Queue.ShmQueueLayout.ProducerWaitersOffset, segment.Name)
             : new ParticipantInspection(segment.Base, ByteQueue.ShmByteQueueLayout.ParticipantsOffset, queue.Parameter1, ByteQueue.ShmByteQueueLayout.RetiredCountersOffset,
                 ByteQueue.ShmByteQueueLayout.ConsumerWaitersOffset, ByteQueue.ShmByteQueueLayout.ProducerWaitersOffset, segment.Name);
+        // The byte channel's inline lane keeps its own records (claims, and the requests and received it carried).
+        ParticipantInspection? lane = g.Lane.Capacity == 0 ? null
+            : new ParticipantInspection(segment.Base + g.LaneOffset, Queue.ShmQueueLayout.ParticipantsOffset, g.Lane.Parameter1,
+                Queue.ShmQueueLayout.RetiredCountersOffset, Queue.ShmQueueLayout.ConsumerWaitersOffset, Queue.ShmQueueLayout.ProducerWaitersOffset, segment.Name);
+        long laneQueued = lane is null ? 0
+            : QueueInspection.Read(segment.Base + g.LaneOffset, g.Lane.Capacity, g.Lane.Parameter1, segment.Name, "inline requests").Used ?? 0;
+        long Sum(int counter) => participants.Sum(counter) + (lane?.Sum(counter) ?? 0);
         var tally = new ProcessTally();
         participants.AddUsers(tally);
+        lane?.AddUsers(tally);
         int liveServers = 0;
         for (int i = 1; i <= R.ServerRecordCount; i++)
         {
@@ -40,7 +48,7 @@ internal static unsafe class ReqRepInspection
 
         SegmentMetric[] metrics =
         [
-            new("queued", requests.Used ?? 0, false),
+            new("queued", (requests.Used ?? 0) + laneQueued, false),
             new("request_capacity", queue.Capacity, false),
             new("response_slots", g.Slots, false),
             new("response_bytes", g.ResponseBytes, false),
@@ -50,13 +58,13 @@ internal static unsafe class ReqRepInspection
             new("slots_ready", states[(int)SlotState.Ready], false),
             new("slots_failed", states[(int)SlotState.Failed], false),
             new("live_servers", liveServers, false),
-            new("requests", participants.Sum(ReqRepCounter.Requests), true),
-            new("received", participants.Sum(ReqRepCounter.Received), true),
-            new("replies", participants.Sum(ReqRepCounter.Replies), true),
-            new("stale_replies", participants.Sum(ReqRepCounter.StaleReplies), true),
-            new("timeouts", participants.Sum(ReqRepCounter.Timeouts), true),
-            new("cancels", participants.Sum(ReqRepCounter.Cancels), true),
-            new("recoveries", participants.Sum(ReqRepCounter.Recoveries) + slots.Members.ServerDeathCount, true),
+            new("requests", Sum(ReqRepCounter.Requests), true),
+            new("received", Sum(ReqRepCounter.Received), true),
+            new("replies", Sum(ReqRepCounter.Replies), true),
+            new("stale_replies", Sum(ReqRepCounter.StaleReplies), true),
+            new("timeouts", Sum(ReqRepCounter.Timeouts), true),
+            new("cancels", Sum(ReqRepCounter.Cancels), true),
+            new("recoveries", Sum(ReqRepCounter.Recoveries) + slots.Members.ServerDeathCount, true),
         ];
         string description = typed ? "ShmReqRep<" + segment.Geometry.Element.Name + ">" : "ShmReqRep";
         long inFlight = g.Slots - states[(int)SlotState.Free];

@@ -60,31 +60,35 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     private readonly ParticipantTable _participants;
     private readonly SleepCoordinator _sleepers;
     private readonly IDisposable _metrics;
+    private readonly bool _ownsSegment;
+    private int _hostedDisposed;
 
     private ShmQueue(Segment segment) : this(segment, segment.Geometry, registerMetrics: true)
     {
     }
 
-    private ShmQueue(Segment segment, in SegmentGeometry geometry, bool registerMetrics)
+    private ShmQueue(Segment segment, in SegmentGeometry geometry, bool registerMetrics, long offset = 0, SleepCoordinator? hostSleepers = null)
     {
         _segment = segment;
-        byte* b = segment.Base;
+        _ownsSegment = hostSleepers is null;
+        byte* b = segment.Base + offset;
         _capacity = geometry.Capacity;
         _mask = _capacity - 1;
         _slotSize = L.SlotSize(geometry.Element.Size);
         _slots = b + L.SlotsOffset(geometry.Parameter1);
         _tail = (long*)(b + L.TailPositionOffset);
         _head = (long*)(b + L.HeadPositionOffset);
-        _consumerWakeSequence = (uint*)(b + L.ConsumerWakeSequenceOffset);
-        _consumerWaiters = (uint*)(b + L.ConsumerWaitersOffset);
-        _producerWakeSequence = (uint*)(b + L.ProducerWakeSequenceOffset);
-        _producerWaiters = (uint*)(b + L.ProducerWaitersOffset);
+        // A hosted queue sleeps and wakes on its host's words, so the host's waiters also see this queue's commits.
+        _consumerWakeSequence = hostSleepers is null ? (uint*)(b + L.ConsumerWakeSequenceOffset) : hostSleepers.WakeSequenceFor(consumerSide: true);
+        _consumerWaiters = hostSleepers is null ? (uint*)(b + L.ConsumerWaitersOffset) : hostSleepers.WaitersFor(consumerSide: true);
+        _producerWakeSequence = hostSleepers is null ? (uint*)(b + L.ProducerWakeSequenceOffset) : hostSleepers.WakeSequenceFor(consumerSide: false);
+        _producerWaiters = hostSleepers is null ? (uint*)(b + L.ProducerWaitersOffset) : hostSleepers.WaitersFor(consumerSide: false);
         _participants = new ParticipantTable(b + L.ParticipantsOffset, (int)geometry.Parameter1, segment.Name,
             (long*)(b + L.RetiredCountersOffset), _consumerWaiters, _producerWaiters)
         {
             Resolver = new DeadClaimResolver(this),
         };
-        _sleepers = new SleepCoordinator(_segment, _consumerWakeSequence, _consumerWaiters, _producerWakeSequence, _producerWaiters,
+        _sleepers = hostSleepers ?? new SleepCoordinator(_segment, _consumerWakeSequence, _consumerWaiters, _producerWakeSequence, _producerWaiters,
             _participants, () => ReapDeadParticipants());
         _metrics = registerMetrics ? QueueMetrics.Register(segment.Name, ReadMetrics) : QueueMetrics.None;
         // Free what dead processes left behind (records, sleeper counts) before we add our own.
@@ -181,7 +185,11 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
 
     /// <summary>Adds an item if a slot is free. Never blocks, never makes a system call unless a consumer sleeps.</summary>
     /// <returns>False if the queue is full.</returns>
-    public bool TryEnqueue(T item)
+    public bool TryEnqueue(T item) => TryEnqueue(new ItemWriter(item));
+
+    /// <summary>TryEnqueue whose value <paramref name="writer"/> writes in place (only the bytes it needs), between claim and commit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryEnqueue<TWriter>(in TWriter writer) where TWriter : struct, ISlotWriter<T>, allows ref struct
     {
         _segment.ThrowIfUnusable();
         ThreadParticipant me = _participants.Current;
@@ -203,7 +211,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
                 if (observed == position)
                 {
                     FaultPoint.Hit(FaultPoints.QueuePushClaimed);
-                    Unsafe.Write(slot + L.SequenceSize, item);
+                    writer.WriteTo(ref Unsafe.AsRef<T>(slot + L.SequenceSize));
                     // Release: publishes the value. Pairs with the consumer's acquire of the sequence. Death
                     // before this store leaves Sequence == position behind a tail that moved: Recovery's case.
                     Volatile.Write(ref *(long*)slot, position + 1);
@@ -239,10 +247,11 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     /// <summary>
     /// TryDequeue that shows the item to <paramref name="gate"/> after reading it and before releasing its slot: a
     /// process killed before the release leaves a claim that recovery resolves (<see cref="LostToDeadConsumer"/>),
-    /// so whatever the gate records about the item cannot be lost silently.
+    /// so whatever the gate records about the item cannot be lost silently. False if the queue is empty or the gate
+    /// refused the front item (<see cref="IDequeueGate{T}.Admits"/>; it stays queued).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool TryDequeue<TGate>(ref TGate gate, out T item) where TGate : struct, IDequeueGate<T>
+    internal bool TryDequeue<TGate>(ref TGate gate, out T item) where TGate : struct, IDequeueGate<T>, allows ref struct
     {
         _segment.ThrowIfUnusable();
         ThreadParticipant me = _participants.Current;
@@ -256,6 +265,18 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
             long difference = L.Unmarked(sequence) - (position + 1);
             if (difference == 0)
             {
+                if (sequence >= 0 && !gate.Admits(in Unsafe.AsRef<T>(slot + L.SequenceSize)))
+                {
+                    // The look must be done before the re-check: an unchanged front means the refusal saw the item whole.
+                    Interlocked.MemoryBarrier();
+                    if (Volatile.Read(ref head) == position && Volatile.Read(ref *(long*)slot) == sequence)
+                    {
+                        item = default;
+                        return false;
+                    }
+                    position = Volatile.Read(ref head);
+                    continue;
+                }
                 me.Announce((ulong)position | R.ActiveBit | R.ConsumerBit);
                 long observed = Interlocked.CompareExchange(ref head, position + 1, position);
                 if (observed == position)
@@ -270,8 +291,8 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
                         position++;
                         continue;
                     }
-                    item = Unsafe.Read<T>(slot + L.SequenceSize);
-                    gate.OnTaken(in item);
+                    item = gate.CopiesItem ? Unsafe.Read<T>(slot + L.SequenceSize) : default;
+                    gate.OnTaken(in Unsafe.AsRef<T>(slot + L.SequenceSize));
                     // Release: our read of the value happens before the producer of the next lap may write it.
                     // Death before this store leaves the slot committed behind a head that moved: Recovery's case.
                     Volatile.Write(ref *(long*)slot, position + _capacity);
@@ -345,13 +366,14 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     /// </summary>
     public void Dispose()
     {
-        if (_segment.IsDisposed)
+        if (_segment.IsDisposed || (!_ownsSegment && Interlocked.Exchange(ref _hostedDisposed, 1) != 0))
             return;
         _metrics.Dispose();
         CancelAsyncWaiters();
         DetachEventFd();
         _participants.ReleaseAll();
-        _segment.Dispose();
+        if (_ownsSegment)
+            _segment.Dispose();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -382,8 +404,18 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
     /// <summary>The gate of the public TryDequeue: sees nothing (the JIT removes the call).</summary>
     private struct NoGate : IDequeueGate<T>
     {
+        public readonly bool CopiesItem => true;
+
+        public readonly bool Admits(in T item) => true;
+
         public readonly void OnTaken(in T item)
         {
         }
+    }
+
+    /// <summary>The writer of the public TryEnqueue: the whole item.</summary>
+    private readonly struct ItemWriter(T item) : ISlotWriter<T>
+    {
+        public void WriteTo(ref T slot) => slot = item;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Shm.Primitives.Queue;
 using Shm.Primitives.ReqRep;
 using Shm.Primitives.Segments;
 
@@ -19,14 +20,19 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
 {
     private const int IdBytes = sizeof(ulong);
     private static readonly ResponseReader<byte[]> s_reader = static response => response.ToArray();
+    private readonly ByteRequestQueue _requests;
     private readonly ShmByteQueue _queue;
+    private readonly ShmQueue<InlineRequest> _lane;
     private readonly RequestEnqueuer<ReadOnlySpan<byte>> _enqueue;
 
-    private ShmReqRepClient(Segment segment, in ReqRepGeometry geometry, ShmByteQueue queue)
-        : base(segment, geometry, queue, queue.Participants)
+    private ShmReqRepClient(Segment segment, in ReqRepGeometry geometry, ByteRequestQueue requests)
+        : base(segment, geometry, requests, requests.Arena.Participants)
     {
-        _queue = queue;
+        _requests = requests;
+        _queue = requests.Arena;
+        _lane = requests.Lane;
         _enqueue = Enqueue;
+        _lane.LostToDeadConsumer = cell => Slots.FailRequest(cell.Id);
     }
 
     /// <summary>Opens an existing channel (a server creates it).</summary>
@@ -39,11 +45,13 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
         Create(Segment.OpenDescriptor(descriptor, ShmReqRepLayoutRules.Instance, options));
 
     private static ShmReqRepClient Create(Segment segment) =>
-        ReqRepGeometry.Attach(segment, ShmReqRepLayoutRules.Instance, null, static (s, g) => ShmByteQueue.OverPartOf(s, g), static (s, g, q) => new ShmReqRepClient(s, g, q));
+        ReqRepGeometry.Attach(segment, ShmReqRepLayoutRules.Instance, null, static (s, g) => ByteRequestQueue.Open(s, g), static (s, g, q) => new ShmReqRepClient(s, g, q));
 
     private protected override ResponseReader<byte[]> Reader => s_reader;
 
-    private protected override long QueuedRequests => _queue.GetStats().Count;
+    private protected override long QueuedRequests => _requests.Count;
+
+    private protected override long SumCounter(int counter) => _requests.SumCounter(counter);
 
     /// <summary>The longest request payload the queue accepts (its arena, less the 8-byte id each request carries).</summary>
     public int MaxRequestBytes => _queue.MaxMessageLength - IdBytes;
@@ -90,15 +98,26 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
         return RequestAsyncCore((out RequestId id) => TrySend(request.Span, out id), cancellationToken);
     }
 
-    /// <summary>The request as one queue message: its id (8 bytes) then its payload, joined without a copy.</summary>
+    /// <summary>
+    /// A short request as one inline cell of the lock-free lane; a longer one as one arena message, its id (8 bytes)
+    /// then its payload, joined without a copy.
+    /// </summary>
     private bool Enqueue(ReadOnlySpan<byte> request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        if (request.Length <= InlineRequest.MaxPayload)
+        {
+            return timeout is { } laneWait
+                ? _lane.TryEnqueue(InlineRequest.Of(id.Value, request), laneWait, cancellationToken)
+                : _lane.TryEnqueue(new InlineRequest.Writer(id.Value, request)); // only the bytes used: one cache line for up to 44
+        }
         Span<byte> header = stackalloc byte[IdBytes];
         BinaryPrimitives.WriteUInt64LittleEndian(header, id.Value);
         return timeout is { } wait
             ? _queue.TryEnqueue(header, request, wait, Spin, cancellationToken)
             : _queue.TryEnqueue(header, request);
     }
+
+    private protected override void ResolveDeadServerClaims() => _lane.ResolveDeadClaims();
 
     private void ThrowIfTooLong(int length)
     {

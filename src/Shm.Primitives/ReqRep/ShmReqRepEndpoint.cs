@@ -48,7 +48,7 @@ public abstract unsafe class ShmReqRepEndpoint : IDisposable
     /// <summary>The memfd descriptor of a channel created in a memfd (children inherit it), else -1.</summary>
     public int MemfdDescriptor => Segment.Descriptor;
 
-    /// <summary>Most requests the request queue holds.</summary>
+    /// <summary>Most requests the request queue holds (the byte channel: in each of its two lanes; see <see cref="ShmReqRepServer"/>).</summary>
     public long RequestCapacity { get; }
 
     /// <summary>Response slots: the most requests in flight at once, over all clients.</summary>
@@ -118,6 +118,9 @@ public abstract unsafe class ShmReqRepEndpoint : IDisposable
 
     private protected abstract long QueuedRequests { get; }
 
+    /// <summary>A counter summed over every participant record of the channel (the byte channel has two tables).</summary>
+    private protected virtual long SumCounter(int counter) => Participants.SumCounter(counter);
+
     /// <summary>Totals over every process that used the channel; see <see cref="ShmReqRepStats"/>. Takes no lock.</summary>
     public ShmReqRepStats GetStats()
     {
@@ -138,13 +141,13 @@ public abstract unsafe class ShmReqRepEndpoint : IDisposable
             states[(int)SlotState.Taken] + states[(int)SlotState.Writing],
             states[(int)SlotState.Ready],
             states[(int)SlotState.Failed],
-            Participants.SumCounter(ReqRepCounter.Requests),
-            Participants.SumCounter(ReqRepCounter.Received),
-            Participants.SumCounter(ReqRepCounter.Replies),
-            Participants.SumCounter(ReqRepCounter.StaleReplies),
-            Participants.SumCounter(ReqRepCounter.Timeouts),
-            Participants.SumCounter(ReqRepCounter.Cancels),
-            Participants.SumCounter(ReqRepCounter.Recoveries) + Slots.Members.ServerDeathCount,
+            SumCounter(ReqRepCounter.Requests),
+            SumCounter(ReqRepCounter.Received),
+            SumCounter(ReqRepCounter.Replies),
+            SumCounter(ReqRepCounter.StaleReplies),
+            SumCounter(ReqRepCounter.Timeouts),
+            SumCounter(ReqRepCounter.Cancels),
+            SumCounter(ReqRepCounter.Recoveries) + Slots.Members.ServerDeathCount,
             live);
     }
 

@@ -5,10 +5,12 @@ using Shm.Primitives.Segments;
 
 namespace Shm.Primitives.ReqRep;
 
-// ShmReqRep segment, layout version 1, little-endian. The request queue's own layout comes first, unchanged:
+// ShmReqRep segment, layout version 2, little-endian. The request queue's own layout comes first, unchanged:
 // ShmByteQueueLayout for ShmReqRepServer/ShmReqRepClient (requests are [RequestId 8][payload]),
-// ShmQueueLayout of RequestCell<TReq,TResp> for the typed channel. The response region starts at the first
-// pair boundary after it (offset Q):
+// ShmQueueLayout of RequestCell<TReq,TResp> for the typed channel. The byte channel then has its inline lane at the
+// next pair boundary (offset N): a ShmQueueLayout of InlineRequest (its 128-byte header part unused, its sleeper
+// words unused: it sleeps and wakes on the byte queue's), same capacity and participant records as the byte queue.
+// The response region starts at the first pair boundary after the last queue (offset Q):
 //
 //  Header (shared with the queue): Kind = ReqRep, Capacity = request capacity,
 //    Parameter1 = participant records | response slots << 16
@@ -29,7 +31,7 @@ namespace Shm.Primitives.ReqRep;
 //                  | DoorbellWaiters (4, non-zero while that waiter may sleep)
 internal static class ShmReqRepLayout
 {
-    public const uint Version = 1;
+    public const uint Version = 2;
 
     public const int SlotFreedSequenceOffset = 0;
     public const int SlotWaitersOffset = 4;
@@ -91,15 +93,16 @@ internal static class ShmReqRepLayout
 }
 
 /// <summary>The request queue's and the response region's geometry, as unpacked from a ReqRep header.</summary>
-internal readonly record struct ReqRepGeometry(SegmentGeometry Queue, long RegionOffset, int Slots, int ResponseBytes)
+/// <remarks><see cref="Lane"/> is the byte channel's inline lane at <see cref="LaneOffset"/>; default (capacity 0) for the typed channel.</remarks>
+internal readonly record struct ReqRepGeometry(SegmentGeometry Queue, long LaneOffset, SegmentGeometry Lane, long RegionOffset, int Slots, int ResponseBytes)
 {
     /// <summary>
     /// Builds an endpoint over an attached segment: unpacks the geometry, checks it (<paramref name="check"/>), opens
-    /// the request queue over the segment's first part, then the endpoint. On failure everything opened is disposed
+    /// the request queue (and lane) over the segment's first part, then the endpoint. On failure everything opened is disposed
     /// (the queue owns the segment once it exists).
     /// </summary>
     public static TEndpoint Attach<TQueue, TEndpoint>(Segment segment, ReqRepLayoutRules rules, Action<ReqRepGeometry>? check,
-        Func<Segment, SegmentGeometry, TQueue> openQueue, Func<Segment, ReqRepGeometry, TQueue, TEndpoint> create)
+        Func<Segment, ReqRepGeometry, TQueue> openQueue, Func<Segment, ReqRepGeometry, TQueue, TEndpoint> create)
         where TQueue : class, IDisposable
     {
         TQueue? queue = null;
@@ -107,7 +110,7 @@ internal readonly record struct ReqRepGeometry(SegmentGeometry Queue, long Regio
         {
             ReqRepGeometry geometry = rules.Unpack(segment.Geometry);
             check?.Invoke(geometry);
-            queue = openQueue(segment, geometry.Queue);
+            queue = openQueue(segment, geometry);
             return create(segment, geometry, queue);
         }
         catch
@@ -136,12 +139,18 @@ internal abstract unsafe class ReqRepLayoutRules : SegmentLayoutRules
     /// <summary>The queue part's geometry as the queue's own rules would write it.</summary>
     protected abstract SegmentGeometry QueueGeometry(long capacity, long participants, long arenaBytes);
 
+    /// <summary>The inline lane's geometry, or default when the channel has none (the typed channel).</summary>
+    protected virtual SegmentGeometry LaneGeometry(long capacity, long participants, long slots) => default;
+
     public ReqRepGeometry Unpack(in SegmentGeometry geometry)
     {
         (long participants, long slots) = ShmReqRepLayout.UnpackParameter1(geometry.Parameter1);
         (long arena, long responseBytes) = ShmReqRepLayout.UnpackParameter2(geometry.Parameter2);
         SegmentGeometry queue = QueueGeometry(geometry.Capacity, participants, arena);
-        return new ReqRepGeometry(queue, ShmReqRepLayout.RegionOffset(queue.TotalSize), (int)slots, (int)responseBytes);
+        SegmentGeometry lane = LaneGeometry(geometry.Capacity, participants, slots);
+        long laneOffset = ShmReqRepLayout.RegionOffset(queue.TotalSize);
+        long regionOffset = lane.Capacity == 0 ? laneOffset : ShmReqRepLayout.RegionOffset(laneOffset + lane.TotalSize);
+        return new ReqRepGeometry(queue, lane.Capacity == 0 ? 0 : laneOffset, lane, regionOffset, (int)slots, (int)responseBytes);
     }
 
     public override long ComputeTotalSize(long capacity, long parameter1, long parameter2)
@@ -152,7 +161,17 @@ internal abstract unsafe class ReqRepLayoutRules : SegmentLayoutRules
         (long arena, long responseBytes) = ShmReqRepLayout.UnpackParameter2(parameter2);
         long queue = QueueRules.ComputeTotalSize(capacity, participants, arena);
         long region = ShmReqRepLayout.RegionSize(slots, responseBytes);
-        return queue < 0 || region < 0 ? -1 : ShmReqRepLayout.RegionOffset(queue) + region;
+        if (queue < 0 || region < 0)
+            return -1;
+        long queues = queue;
+        SegmentGeometry lane = LaneGeometry(capacity, participants, slots);
+        if (lane.Capacity != 0)
+        {
+            if (lane.TotalSize < 0)
+                return -1;
+            queues = ShmReqRepLayout.RegionOffset(queue) + lane.TotalSize;
+        }
+        return ShmReqRepLayout.RegionOffset(queues) + region;
     }
 
     public override string DescribeValidGeometry() =>
@@ -169,7 +188,10 @@ internal abstract unsafe class ReqRepLayoutRules : SegmentLayoutRules
     public override void Initialize(byte* segmentBase, in SegmentGeometry geometry)
     {
         // The response region starts zeroed: every slot FREE at generation 0, every record free.
-        QueueRules.Initialize(segmentBase, Unpack(geometry).Queue);
+        ReqRepGeometry unpacked = Unpack(geometry);
+        QueueRules.Initialize(segmentBase, unpacked.Queue);
+        if (unpacked.Lane.Capacity != 0)
+            ShmQueueLayoutRules<InlineRequest>.Instance.Initialize(segmentBase + unpacked.LaneOffset, unpacked.Lane);
     }
 }
 
@@ -187,6 +209,20 @@ internal sealed class ShmReqRepLayoutRules : ReqRepLayoutRules
     protected override SegmentGeometry QueueGeometry(long capacity, long participants, long arenaBytes) =>
         new(SegmentKind.ByteQueue, ShmByteQueueLayout.Version, ElementType.None, capacity, participants, arenaBytes,
             ShmByteQueueLayout.TotalSize(capacity, participants, arenaBytes));
+
+    /// <summary>
+    /// The lane holds as many requests as the byte queue, but no more than the response slots rounded up to a power of
+    /// two: only requests in flight (each holding a slot) and cancelled ones not yet dropped ever sit in it.
+    /// </summary>
+    protected override SegmentGeometry LaneGeometry(long capacity, long participants, long slots)
+    {
+        ElementType element = ElementType.Of<InlineRequest>();
+        long laneCapacity = slots < 1 || slots > ShmReqRepLayout.MaxResponseSlots
+            ? -1
+            : Math.Min(capacity, Math.Max(ShmQueueLayout.MinCapacity, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)slots)));
+        return new(SegmentKind.Queue, ShmQueueLayout.Version, element, laneCapacity, participants, 0,
+            ShmQueueLayout.TotalSize(laneCapacity, participants, element.Size));
+    }
 }
 
 /// <summary>Rules of the typed channel; the element type names both TReq and TResp, so a mismatch of either is refused.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Shm.Primitives.Diagnostics;
+using Shm.Primitives.Queue;
 using Shm.Primitives.ReqRep;
 using Shm.Primitives.Segments;
 using Shm.Primitives.Threading;
@@ -12,10 +13,13 @@ namespace Shm.Primitives;
 /// slot. One segment, no broker, no socket per connection.
 /// </summary>
 /// <remarks>
-/// <para>Requests travel through a <see cref="ShmByteQueue"/> laid out at the start of the segment (its robust lock
-/// and journal make a crash anywhere inside an operation harmless) and carry their <see cref="RequestId"/>. A
-/// server marks a request's slot as taken by it before the queue commit that removes the request, so a server
-/// killed at any point either leaves the request queued or leaves its client able to see that it died.</para>
+/// <para>Requests carry their <see cref="RequestId"/> through one of two lanes. One of up to
+/// <see cref="MaxInlineRequestBytes"/> bytes goes inline into a lock-free queue (a claim and a commit, as in
+/// <see cref="ShmQueue{T}"/>); a longer one into a <see cref="ShmByteQueue"/> arena under its robust lock. Requests
+/// are taken in the order sent within a lane; a short request may be taken before a longer one sent earlier.</para>
+/// <para>A server marks a request's slot as taken by it before the queue commit that removes the request (or, in
+/// the inline lane, before it releases the request's cell), so a server killed at any point either leaves the
+/// request queued or leaves its client able to see that it died.</para>
 /// <para>Requests whose client gave up before a server took them are dropped at receive (counted as stale).</para>
 /// </remarks>
 /// <example>
@@ -31,14 +35,23 @@ namespace Shm.Primitives;
 public sealed partial class ShmReqRepServer : ShmReqRepServerBase
 {
     private const int IdBytes = sizeof(ulong);
+    private readonly ByteRequestQueue _requests;
     private readonly ShmByteQueue _queue;
+    private readonly ShmQueue<InlineRequest> _lane;
+    private bool _arenaFirst;
 
-    private ShmReqRepServer(Segment segment, in ReqRepGeometry geometry, ShmByteQueue queue)
-        : base(segment, geometry, queue, queue.Participants) => _queue = queue;
+    private ShmReqRepServer(Segment segment, in ReqRepGeometry geometry, ByteRequestQueue requests)
+        : base(segment, geometry, requests, requests.Arena.Participants)
+    {
+        _requests = requests;
+        _queue = requests.Arena;
+        _lane = requests.Lane;
+        _lane.LostToDeadConsumer = cell => Slots.FailRequest(cell.Id);
+    }
 
     /// <summary>Creates a new channel file; fails with <see cref="IOException"/> if it exists.</summary>
     /// <param name="name">A bare name (placed in <see cref="SegmentOptions.Directory"/>) or an absolute path.</param>
-    /// <param name="requestCapacity">Requests the queue holds; rounded up to a power of two, at most <see cref="ShmByteQueue.MaxCapacity"/>.</param>
+    /// <param name="requestCapacity">Requests each lane holds; rounded up to a power of two, at most <see cref="ShmByteQueue.MaxCapacity"/> (the inline lane: at most the response slots, rounded up to a power of two).</param>
     /// <param name="responseSlots">Requests in flight at once over all clients (one per outstanding request), 1..32768.</param>
     /// <param name="maxResponseBytes">The largest response, 0..16 MiB; every slot holds this many bytes.</param>
     /// <param name="arenaBytes">Bytes for queued request payloads (each also carries an 8-byte id); 0 means capacity × 256.</param>
@@ -77,12 +90,20 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
     }
 
     private static ShmReqRepServer Create(Segment segment) =>
-        ReqRepGeometry.Attach(segment, ShmReqRepLayoutRules.Instance, null, static (s, g) => ShmByteQueue.OverPartOf(s, g), static (s, g, q) => new ShmReqRepServer(s, g, q));
+        ReqRepGeometry.Attach(segment, ShmReqRepLayoutRules.Instance, null, static (s, g) => ByteRequestQueue.Open(s, g), static (s, g, q) => new ShmReqRepServer(s, g, q));
 
-    private protected override long QueuedRequests => _queue.GetStats().Count;
+    private protected override long QueuedRequests => _requests.Count;
+
+    private protected override long SumCounter(int counter) => _requests.SumCounter(counter);
 
     /// <summary>The longest request payload the queue accepts (its arena, less the 8-byte id each request carries).</summary>
     public int MaxRequestBytes => _queue.MaxMessageLength - IdBytes;
+
+    /// <summary>
+    /// Requests up to this long travel inline in the lock-free lane (no lock on their way); longer ones through the
+    /// arena. Order holds within each lane.
+    /// </summary>
+    public static int MaxInlineRequestBytes => InlineRequest.MaxPayload;
 
     /// <summary>Takes the oldest request, copying its payload out; false if none is queued. Never waits.</summary>
     public bool TryReceive(out ShmRequest request)
@@ -108,7 +129,7 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
         return taken;
     }
 
-    /// <summary>Takes up to <paramref name="maxCount"/> requests under one lock hold (a drain with int.MaxValue). Never waits.</summary>
+    /// <summary>Takes up to <paramref name="maxCount"/> requests (those in the arena under one lock hold; a drain with int.MaxValue). Never waits.</summary>
     public IReadOnlyList<ShmRequest> ReceiveMany(int maxCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
@@ -119,7 +140,7 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
     }
 
     /// <summary>
-    /// Takes requests under one lock hold while they fit: payloads one after another in <paramref name="buffer"/>, their
+    /// Takes requests (those in the arena under one lock hold) while they fit: payloads one after another in <paramref name="buffer"/>, their
     /// lengths and ids in <paramref name="lengths"/> and <paramref name="ids"/>. No allocation. Never waits.
     /// </summary>
     /// <returns>How many were taken.</returns>
@@ -137,22 +158,46 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
     /// <exception cref="ArgumentException">The response is longer than <see cref="ShmReqRepEndpoint.MaxResponseBytes"/>; the request stays pending.</exception>
     public bool Reply(RequestId id, ReadOnlySpan<byte> response) => ReplyCore(id, response, nameof(response));
 
-    private protected override void ClearQueue() => _queue.Clear();
+    private protected override void ClearQueue() => _requests.Clear();
 
+    /// <summary>
+    /// Takes from both lanes, the one tried first alternating between calls so neither starves the other (a race
+    /// between threads on the alternation only changes which lane goes first).
+    /// </summary>
     private int Receive(ref ReceiveGate gate, int maxCount, bool tryLockOnly)
     {
         ThrowIfUnusable();
-        int taken = _queue.DequeueGated(ref gate, maxCount, tryLockOnly);
+        bool arenaFirst = _arenaFirst;
+        _arenaFirst = !arenaFirst;
+        int taken = arenaFirst ? TakeFromArena(ref gate, maxCount, tryLockOnly) : TakeFromLane(ref gate, maxCount);
+        if (taken < maxCount)
+            taken += arenaFirst ? TakeFromLane(ref gate, maxCount - taken) : TakeFromArena(ref gate, maxCount - taken, tryLockOnly);
         CountStale(gate.Dropped);
         return taken;
     }
 
+    private int TakeFromArena(ref ReceiveGate gate, int maxCount, bool tryLockOnly) =>
+        Math.Max(0, _queue.DequeueGated(ref gate, maxCount, tryLockOnly));
+
+    private int TakeFromLane(ref ReceiveGate gate, int maxCount)
+    {
+        int taken = 0;
+        while (taken < maxCount && _lane.TryDequeue(ref gate, out _))
+        {
+            if (gate.Accepted)
+                taken++;
+            else
+                _lane.Participants.Current.Counter(QueueCounter.Dequeued)--; // Received counts taken requests only, as in the arena
+        }
+        return taken;
+    }
+
     /// <summary>
-    /// Decides about each request at the queue's front, under its lock: a request whose slot can be marked taken by
-    /// this server is copied out and removed; one whose client gave up is removed and dropped; one that does not fit
-    /// the caller's buffer stops the take. The mark happens before the removal is committed.
+    /// Decides about each request at a lane's front (in the arena under its lock): a request whose slot can be marked
+    /// taken by this server is copied out and removed; one whose client gave up is removed and dropped; one that does
+    /// not fit the caller's buffer stops the take. The mark happens before the removal is committed.
     /// </summary>
-    private ref struct ReceiveGate : IDequeueGate
+    private ref struct ReceiveGate : IDequeueGate, IDequeueGate<InlineRequest>
     {
         private readonly ShmReqRepServer _server;
         private readonly List<ShmRequest>? _into;
@@ -183,6 +228,9 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
         public int Dropped;
         public int Needed;
 
+        /// <summary>Whether the last inline request taken was accepted (false: dropped).</summary>
+        public bool Accepted;
+
         public GateDecision Decide(ReadOnlySpan<byte> message)
         {
             if (message.Length < IdBytes)
@@ -191,16 +239,41 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
                 return GateDecision.Drop;
             }
             ReadOnlySpan<byte> payload = message[IdBytes..];
-            if (_toBuffer && payload.Length > _buffer.Length - _used)
-            {
-                Needed = payload.Length;
+            if (!Fits(payload.Length))
                 return GateDecision.Stop; // before the mark: the request stays queued and untouched
+            return Accept(BinaryPrimitives.ReadUInt64LittleEndian(message), payload) ? GateDecision.Take : GateDecision.Drop;
+        }
+
+        public readonly bool CopiesItem => false; // OnTaken copies just the payload out of the slot
+
+        public bool Admits(in InlineRequest cell) => !cell.TryGetPayload(out ReadOnlySpan<byte> payload) || Fits(payload.Length);
+
+        public void OnTaken(in InlineRequest cell)
+        {
+            if (cell.TryGetPayload(out ReadOnlySpan<byte> payload))
+            {
+                Accepted = Accept(cell.Id, payload);
+                return;
             }
-            ulong id = BinaryPrimitives.ReadUInt64LittleEndian(message);
+            Accepted = false;
+            Dropped++; // a length no correct client writes: drop it rather than stop the lane
+        }
+
+        private bool Fits(int length)
+        {
+            if (!_toBuffer || length <= _buffer.Length - _used)
+                return true;
+            Needed = length;
+            return false;
+        }
+
+        /// <summary>Marks the request's slot taken by this server and copies the payload out; false if its client gave up.</summary>
+        private bool Accept(ulong id, scoped ReadOnlySpan<byte> payload)
+        {
             if (!_server.Slots.TryMarkTaken(id, _server.ServerIndex))
             {
                 Dropped++;
-                return GateDecision.Drop;
+                return false;
             }
             FaultPoint.Hit(FaultPoints.ReqRepServerTaken);
             var requestId = new RequestId(id);
@@ -220,7 +293,7 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
                     _into.Add(request);
             }
             _count++;
-            return GateDecision.Take;
+            return true;
         }
     }
 }

@@ -151,6 +151,10 @@ public sealed class ShmReqRepServer<TReq, TResp> : ShmReqRepServerBase
     {
         public bool Accepted;
 
+        public readonly bool CopiesItem => true;
+
+        public readonly bool Admits(in RequestCell<TReq, TResp> item) => true;
+
         public void OnTaken(in RequestCell<TReq, TResp> item)
         {
             Accepted = slots.TryMarkTaken(item.Id, server);
@@ -181,7 +185,7 @@ internal static class TypedChannel<TReq, TResp>
     public static readonly int ResponseBytes = System.Runtime.CompilerServices.Unsafe.SizeOf<TResp>();
 
     public static TEndpoint Create<TEndpoint>(Segment segment, Func<Segment, ReqRepGeometry, ShmQueue<RequestCell<TReq, TResp>>, TEndpoint> create) =>
-        ReqRepGeometry.Attach(segment, ShmReqRepLayoutRules<TReq, TResp>.Instance, CheckResponseSize, static (s, g) => ShmQueue<RequestCell<TReq, TResp>>.OverPartOf(s, g), create);
+        ReqRepGeometry.Attach(segment, ShmReqRepLayoutRules<TReq, TResp>.Instance, CheckResponseSize, static (s, g) => ShmQueue<RequestCell<TReq, TResp>>.OverPartOf(s, g.Queue), create);
 
     private static void CheckResponseSize(ReqRepGeometry geometry)
     {

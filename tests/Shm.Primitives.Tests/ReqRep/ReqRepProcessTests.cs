@@ -90,10 +90,14 @@ public sealed class ReqRepProcessTests
     }
 
     [Theory]
-    [InlineData(FaultPoints.ReqRepClientAcquired)]
-    [InlineData(FaultPoints.ReqRepClientSent)]
-    [InlineData(FaultPoints.ReqRepClientReading)]
-    public void A_client_killed_at_any_point_leaks_no_slot(string faultPoint)
+    [InlineData(FaultPoints.ReqRepClientAcquired, 12)]
+    [InlineData(FaultPoints.ReqRepClientSent, 12)]
+    [InlineData(FaultPoints.ReqRepClientReading, 12)]
+    [InlineData(FaultPoints.QueuePushClaimed, 12)] // inside the inline lane's enqueue: a claimed cell never committed
+    [InlineData(FaultPoints.ReqRepClientAcquired, ReqRepEcho.ArenaLength)]
+    [InlineData(FaultPoints.ReqRepClientSent, ReqRepEcho.ArenaLength)]
+    [InlineData(FaultPoints.ReqRepClientReading, ReqRepEcho.ArenaLength)]
+    public void A_client_killed_at_any_point_leaks_no_slot(string faultPoint, int length)
     {
         using var segment = new TestSegment("rr");
         const int slots = 4;
@@ -103,21 +107,24 @@ public sealed class ReqRepProcessTests
         for (int k = 0; k < Kills; k++)
         {
             var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = $"{faultPoint}:{1 + k % 3}:kill" };
-            using (Worker victim = Worker.Start(environment, "rr-client", segment.Name, $"{100 + k}", "10", "0"))
+            using (Worker victim = Worker.Start(environment, "rr-client", segment.Name, $"{100 + k}", "10", "0", $"{length}"))
                 Assert.Equal(Worker.KilledExitCode, victim.WaitForExit());
 
             // Every slot can be taken again: the dead client's are freed by the survivor that needs them.
-            RequestId[] all = Enumerable.Range(0, slots).Select(i => survivor.Send(ReqRepEcho.Request(k, i), Patience)).ToArray();
+            RequestId[] all = Enumerable.Range(0, slots).Select(i => survivor.Send(ReqRepEcho.Request(k, i, length), Patience)).ToArray();
             for (int i = 0; i < slots; i++)
-                Assert.True(ReqRepEcho.Matches(ReqRepEcho.Request(k, i), survivor.Get(all[i], Patience)));
+                Assert.True(ReqRepEcho.Matches(ReqRepEcho.Request(k, i, length), survivor.Get(all[i], Patience)));
         }
         Assert.Equal(slots, survivor.GetStats().FreeSlots);
     }
 
     [Theory]
-    [InlineData(FaultPoints.ReqRepServerTaken)]
-    [InlineData(FaultPoints.ReqRepServerWriting)]
-    public void A_server_killed_after_taking_a_request_fails_that_request_not_its_timeout(string faultPoint)
+    [InlineData(FaultPoints.ReqRepServerTaken, 12)]
+    [InlineData(FaultPoints.ReqRepServerWriting, 12)]
+    [InlineData(FaultPoints.QueuePopClaimed, 12)] // inside the inline lane's dequeue, before the request's slot was marked
+    [InlineData(FaultPoints.ReqRepServerTaken, ReqRepEcho.ArenaLength)]
+    [InlineData(FaultPoints.ReqRepServerWriting, ReqRepEcho.ArenaLength)]
+    public void A_server_killed_after_taking_a_request_fails_that_request_not_its_timeout(string faultPoint, int length)
     {
         using var segment = new TestSegment("rr");
         ShmReqRepServer.CreateNew(segment.Name, 64, responseSlots: 4).Dispose();
@@ -127,7 +134,7 @@ public sealed class ReqRepProcessTests
             var environment = new Dictionary<string, string> { [FaultPoint.EnvironmentVariable] = $"{faultPoint}:1:kill" };
             using Worker victim = Worker.Start(environment, "rr-server", segment.Name);
             Assert.Equal("ready", victim.ReadLine());
-            byte[] request = ReqRepEcho.Request(k, 0);
+            byte[] request = ReqRepEcho.Request(k, 0, length);
             ShmServerUnavailableException error = Assert.Throws<ShmServerUnavailableException>(() => client.Request(request, Patience));
             Assert.Contains("died", error.Message);
             Assert.Equal(Worker.KilledExitCode, victim.WaitForExit());

@@ -47,32 +47,73 @@ public sealed class ReqRepTests
         Assert.Equal(0, client.Pending);
     }
 
-    [Fact]
-    public void No_free_slot_and_a_full_queue_are_distinct_outcomes()
+    [Theory]
+    [InlineData(12)] // the inline lane
+    [InlineData(ReqRepEcho.ArenaLength)]
+    public void No_free_slot_and_a_full_queue_are_distinct_outcomes(int length)
     {
         using var segment = new TestSegment("rr");
         using var server = ShmReqRepServer.CreateNew(segment.Name, requestCapacity: 2, responseSlots: 2);
         using var client = ShmReqRepClient.OpenExisting(segment.Name);
+        byte[] one = ReqRepEcho.Request(1, 1, length), two = ReqRepEcho.Request(1, 2, length), three = ReqRepEcho.Request(1, 3, length);
 
-        Assert.Equal(ShmSendResult.Sent, client.TrySend("1"u8, out RequestId first));
-        Assert.Equal(ShmSendResult.Sent, client.TrySend("2"u8, out _));
-        Assert.Equal(ShmSendResult.NoFreeSlot, client.TrySend("3"u8, out _));
-        Assert.Throws<TimeoutException>(() => client.Send("3"u8, TimeSpan.FromMilliseconds(20)));
+        Assert.Equal(ShmSendResult.Sent, client.TrySend(one, out RequestId first));
+        Assert.Equal(ShmSendResult.Sent, client.TrySend(two, out _));
+        Assert.Equal(ShmSendResult.NoFreeSlot, client.TrySend(three, out _));
+        Assert.Throws<TimeoutException>(() => client.Send(three, TimeSpan.FromMilliseconds(20)));
 
         Assert.True(server.TryReceive(out ShmRequest taken));
+        Assert.Equal(one, taken.Payload.ToArray());
         Assert.True(server.Reply(taken.Id, "r"u8));
         Assert.Equal("r"u8.ToArray(), client.Get(first, Patience));
-        Assert.Equal(ShmSendResult.Sent, client.TrySend("3"u8, out _));
+        Assert.Equal(ShmSendResult.Sent, client.TrySend(three, out _));
 
         using var segment2 = new TestSegment("rr");
         using var narrow = ShmReqRepServer.CreateNew(segment2.Name, requestCapacity: 2, responseSlots: 8);
         using var client2 = ShmReqRepClient.OpenExisting(segment2.Name);
-        Assert.Equal(ShmSendResult.Sent, client2.TrySend("1"u8, out _));
-        Assert.Equal(ShmSendResult.Sent, client2.TrySend("2"u8, out _));
-        Assert.Equal(ShmSendResult.QueueFull, client2.TrySend("3"u8, out _));
-        TimeoutException full = Assert.Throws<TimeoutException>(() => client2.Send("3"u8, TimeSpan.FromMilliseconds(20)));
+        Assert.Equal(ShmSendResult.Sent, client2.TrySend(one, out _));
+        Assert.Equal(ShmSendResult.Sent, client2.TrySend(two, out _));
+        Assert.Equal(ShmSendResult.QueueFull, client2.TrySend(three, out _));
+        TimeoutException full = Assert.Throws<TimeoutException>(() => client2.Send(three, TimeSpan.FromMilliseconds(20)));
         Assert.Contains("queue", full.Message);
         Assert.Equal(2, client2.Pending); // the failed sends kept no slot
+    }
+
+    [Fact]
+    public void Short_requests_travel_inline_and_long_ones_through_the_arena_each_lane_in_order()
+    {
+        Assert.InRange(ShmReqRepServer.MaxInlineRequestBytes, 44, ReqRepEcho.ArenaLength - 1);
+        using var segment = new TestSegment("rr");
+        using var server = ShmReqRepServer.CreateNew(segment.Name, requestCapacity: 64, responseSlots: 64, maxResponseBytes: 1024);
+        using var client = ShmReqRepClient.OpenExisting(segment.Name);
+        int[] lengths = [0, 1, 12, ShmReqRepServer.MaxInlineRequestBytes, ShmReqRepServer.MaxInlineRequestBytes + 1, ReqRepEcho.ArenaLength];
+        var sent = new List<(RequestId Id, byte[] Request)>();
+        for (int i = 0; i < 40; i++)
+        {
+            byte[] request = lengths[i % lengths.Length] == 0 ? [] : ReqRepEcho.Request(5, i, lengths[i % lengths.Length]);
+            sent.Add((client.Send(request, Patience), request));
+        }
+        Assert.Equal(40, server.Queued);
+
+        var received = new List<ShmRequest>();
+        while (server.TryReceive(out ShmRequest request))
+            received.Add(request);
+        Assert.Equal(40, received.Count);
+        // Each lane keeps the order of sending; together every request arrives once, intact, under its own id.
+        foreach (bool inline in new[] { true, false })
+        {
+            Assert.Equal(
+                sent.Where(s => s.Request.Length <= ShmReqRepServer.MaxInlineRequestBytes == inline).Select(s => s.Id),
+                received.Where(r => r.Payload.Length <= ShmReqRepServer.MaxInlineRequestBytes == inline).Select(r => r.Id));
+        }
+        foreach (ShmRequest request in received)
+            Assert.True(server.Reply(request.Id, ReqRepEcho.Answer(request.Payload.Span)));
+        foreach ((RequestId id, byte[] request) in sent)
+            Assert.Equal(ReqRepEcho.Answer(request), client.Get(id, Patience));
+        ShmReqRepStats stats = server.GetStats();
+        Assert.Equal(40, stats.Requests);
+        Assert.Equal(40, stats.Received);
+        Assert.Equal(0, client.Pending);
     }
 
     [Fact]
@@ -243,22 +284,25 @@ public sealed class ReqRepTests
         Assert.Equal(0, client.Pending);
     }
 
-    [Fact]
-    public void Zero_allocation_receive_reports_a_request_too_long_for_the_buffer_and_leaves_it_queued()
+    [Theory]
+    [InlineData(40, 10)] // the inline lane
+    [InlineData(400, 250)] // the arena
+    public void Zero_allocation_receive_reports_a_request_too_long_for_the_buffer_and_leaves_it_queued(int longer, int shorter)
     {
         using var segment = new TestSegment("rr");
         using var server = ShmReqRepServer.CreateNew(segment.Name, 8, responseSlots: 4);
         using var client = ShmReqRepClient.OpenExisting(segment.Name);
-        client.Send(new byte[40], Patience);
-        client.Send(new byte[10], Patience);
+        client.Send(new byte[longer], Patience);
+        client.Send(new byte[shorter], Patience);
         Assert.False(server.TryReceive(new byte[16], out _, out int needed));
-        Assert.Equal(40, needed);
-        Span<byte> buffer = new byte[64];
+        Assert.Equal(longer, needed);
+        Assert.Equal(2, server.Queued);
+        Span<byte> buffer = new byte[longer + shorter];
         Span<int> lengths = stackalloc int[4];
         Span<RequestId> ids = new RequestId[4];
         Assert.Equal(2, server.ReceiveMany(buffer, lengths, ids));
-        Assert.Equal(40, lengths[0]);
-        Assert.Equal(10, lengths[1]);
+        Assert.Equal(longer, lengths[0]);
+        Assert.Equal(shorter, lengths[1]);
     }
 
     [Fact]
