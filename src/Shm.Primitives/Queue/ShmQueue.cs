@@ -292,12 +292,13 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
                         continue;
                     }
                     item = gate.CopiesItem ? Unsafe.Read<T>(slot + L.SequenceSize) : default;
-                    gate.OnTaken(in Unsafe.AsRef<T>(slot + L.SequenceSize));
+                    bool counted = gate.OnTaken(in Unsafe.AsRef<T>(slot + L.SequenceSize));
                     // Release: our read of the value happens before the producer of the next lap may write it.
                     // Death before this store leaves the slot committed behind a head that moved: Recovery's case.
                     Volatile.Write(ref *(long*)slot, position + _capacity);
                     me.ClearClaim();
-                    me.Counter(QueueCounter.Dequeued)++;
+                    if (counted)
+                        me.Counter(QueueCounter.Dequeued)++;
                     WakeProducersAfterRelease(1);
                     return true;
                 }
@@ -408,9 +409,7 @@ public sealed unsafe partial class ShmQueue<T> : IDisposable where T : unmanaged
 
         public readonly bool Admits(in T item) => true;
 
-        public readonly void OnTaken(in T item)
-        {
-        }
+        public readonly bool OnTaken(in T item) => true;
     }
 
     /// <summary>The writer of the public TryEnqueue: the whole item.</summary>

@@ -9,7 +9,8 @@ namespace Shm.Primitives.ReqRep;
 // ShmByteQueueLayout for ShmReqRepServer/ShmReqRepClient (requests are [RequestId 8][payload]),
 // ShmQueueLayout of RequestCell<TReq,TResp> for the typed channel. The byte channel then has its inline lane at the
 // next pair boundary (offset N): a ShmQueueLayout of InlineRequest (its 128-byte header part unused, its sleeper
-// words unused: it sleeps and wakes on the byte queue's), same capacity and participant records as the byte queue.
+// words unused: it sleeps and wakes on the byte queue's), as many participant records as the byte queue and a capacity
+// of min(request capacity, response slots rounded up to a power of two).
 // The response region starts at the first pair boundary after the last queue (offset Q):
 //
 //  Header (shared with the queue): Kind = ReqRep, Capacity = request capacity,

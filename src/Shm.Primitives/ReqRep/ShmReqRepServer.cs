@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Shm.Primitives.Diagnostics;
-using Shm.Primitives.Queue;
 using Shm.Primitives.ReqRep;
 using Shm.Primitives.Segments;
 using Shm.Primitives.Threading;
@@ -186,8 +185,6 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
         {
             if (gate.Accepted)
                 taken++;
-            else
-                _lane.Participants.Current.Counter(QueueCounter.Dequeued)--; // Received counts taken requests only, as in the arena
         }
         return taken;
     }
@@ -248,15 +245,13 @@ public sealed partial class ShmReqRepServer : ShmReqRepServerBase
 
         public bool Admits(in InlineRequest cell) => !cell.TryGetPayload(out ReadOnlySpan<byte> payload) || Fits(payload.Length);
 
-        public void OnTaken(in InlineRequest cell)
+        /// <returns>Whether it was accepted: Received counts taken requests only, as the arena's gated dequeue does.</returns>
+        public bool OnTaken(in InlineRequest cell)
         {
             if (cell.TryGetPayload(out ReadOnlySpan<byte> payload))
-            {
-                Accepted = Accept(cell.Id, payload);
-                return;
-            }
-            Accepted = false;
+                return Accepted = Accept(cell.Id, payload);
             Dropped++; // a length no correct client writes: drop it rather than stop the lane
+            return Accepted = false;
         }
 
         private bool Fits(int length)

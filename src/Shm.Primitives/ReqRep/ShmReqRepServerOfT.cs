@@ -155,11 +155,12 @@ public sealed class ShmReqRepServer<TReq, TResp> : ShmReqRepServerBase
 
         public readonly bool Admits(in RequestCell<TReq, TResp> item) => true;
 
-        public void OnTaken(in RequestCell<TReq, TResp> item)
+        public bool OnTaken(in RequestCell<TReq, TResp> item)
         {
             Accepted = slots.TryMarkTaken(item.Id, server);
             if (Accepted)
                 FaultPoint.Hit(FaultPoints.ReqRepServerTaken);
+            return true; // the typed channel's Received has always counted dropped requests too
         }
     }
 

@@ -32,7 +32,8 @@ internal interface IDequeueGate<T>
     bool Admits(in T item);
 
     /// <summary>Sees the taken item in place (in the slot), before the slot is released.</summary>
-    void OnTaken(in T item);
+    /// <returns>Whether it counts as dequeued (false: taken only to be dropped).</returns>
+    bool OnTaken(in T item);
 }
 
 /// <summary>Writes an item into a typed queue's slot in place, between the claim and the commit.</summary>
