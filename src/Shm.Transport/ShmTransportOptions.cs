@@ -11,7 +11,7 @@ namespace Shm.Transport;
 /// </summary>
 public sealed partial class ShmTransportOptions
 {
-    /// <summary>The most messages an inbox can be created with.</summary>
+    /// <summary>The most cells an inbox can be created with.</summary>
     public const long MaxInboxCapacity = 1 << 22;
 
     /// <summary>This node's name, unique among the live nodes of the system: letters, digits, '-' and '_', at most 64 bytes.</summary>
@@ -20,10 +20,13 @@ public sealed partial class ShmTransportOptions
     /// <summary>Where the system's segments live (the node directory and every node's inbox). Default /dev/shm.</summary>
     public string SegmentDirectory { get; set; } = "/dev/shm";
 
-    /// <summary>Messages this node's inbox holds (rounded up to a power of two). Default 8192.</summary>
+    /// <summary>
+    /// Cells of this node's inbox (rounded up to a power of two). A serialized message of up to 232 bytes, envelope
+    /// included, takes one cell; a longer one takes one per 232 bytes. Default 8192 (2 MiB).
+    /// </summary>
     public long InboxCapacity { get; set; } = 8192;
 
-    /// <summary>Bytes of the inbox's payload arena; 0 means capacity × 256 (at least 4 MiB).</summary>
+    /// <summary>Bytes of the payload arena of this node's ask channel and of each shm mailbox ring; 0 means <see cref="InboxCapacity"/> × 256 (at least 4 MiB).</summary>
     public long InboxArenaBytes { get; set; }
 
     /// <summary>The largest serialized message (envelope included) a Tell may send; larger ones are refused. Default 256 KiB.</summary>
@@ -47,7 +50,7 @@ public sealed partial class ShmTransportOptions
     /// <summary>How the inbox reader waits for messages: spin then sleep (lowest latency), or sleep at once (no idle CPU).</summary>
     public ShmWaitStrategy WaitStrategy { get; set; } = ShmWaitStrategy.SpinThenSleep;
 
-    /// <summary>The inbox arena actually used (resolving the 0 default).</summary>
+    /// <summary>The arena actually used (resolving the 0 default).</summary>
     internal long EffectiveArenaBytes => InboxArenaBytes != 0 ? InboxArenaBytes : Math.Max(4L << 20, InboxCapacity * 256);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting and what is allowed.</summary>
@@ -64,7 +67,7 @@ public sealed partial class ShmTransportOptions
         if (InboxArenaBytes != 0 && InboxArenaBytes is < 4096 or > ShmByteQueue.MaxArenaBytes)
             throw new ArgumentOutOfRangeException(nameof(InboxArenaBytes), InboxArenaBytes, $"InboxArenaBytes must be 0 (default) or 4096..{ShmByteQueue.MaxArenaBytes}.");
         if (MaxMessageBytes < 64 || MaxMessageBytes > EffectiveArenaBytes)
-            throw new ArgumentOutOfRangeException(nameof(MaxMessageBytes), MaxMessageBytes, $"MaxMessageBytes must be 64..{EffectiveArenaBytes} (the inbox arena).");
+            throw new ArgumentOutOfRangeException(nameof(MaxMessageBytes), MaxMessageBytes, $"MaxMessageBytes must be 64..{EffectiveArenaBytes} (InboxArenaBytes, the arena an ask or a mailbox message goes through).");
         if (AskResponseSlots is < 1 or > ShmReqRepLayout.MaxResponseSlots)
             throw new ArgumentOutOfRangeException(nameof(AskResponseSlots), AskResponseSlots, $"AskResponseSlots must be 1..{ShmReqRepLayout.MaxResponseSlots}.");
         if (MaxAskReplyBytes is < 64 or > ShmReqRepLayout.MaxResponseBytes)

@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using Microsoft.Extensions.Configuration;
 using Shm.Primitives;
 using Shm.TestKit.MultiNode;
+using Shm.Transport.Driver;
 using Shm.TransportNode;
 
 namespace Shm.Transport.Tests;
@@ -10,6 +11,8 @@ namespace Shm.Transport.Tests;
 public sealed record Ping(int Sequence, IActorRef ReplyTo);
 
 public sealed record Pong(int Sequence);
+
+public sealed record Sized(int Sender, int Sequence, byte[] Payload);
 
 public sealed class Unserializable
 {
@@ -214,15 +217,24 @@ public sealed class TransportTests
         var (collector, inbox) = Collector.Start(b, "collector");
         AwaitMembers(a, "b");
         string inboxName = cluster.Segments().Single(f => f.Contains(".b.") && f.EndsWith(".inbox", StringComparison.Ordinal));
-        using (ShmByteQueue raw = ShmByteQueue.OpenExisting(inboxName))
+        long origin = ShmTransport.StatsOf(a).Incarnation;
+        using (var raw = ShmQueue<InboxCell>.OpenExisting(inboxName))
         {
-            raw.TryEnqueue([2, 0, 0xFF, 0xFF, 1, 2, 3]); // a system-message kind with impossible lengths
-            raw.TryEnqueue("not an envelope at all, just text"u8);
+            // From a known origin: an envelope with a system-message kind and impossible lengths, then plain text.
+            Assert.True(raw.TryEnqueue(new InboxCell.Writer(origin, [2, 0, 0xFF, 0xFF, 1, 2, 3])));
+            Assert.True(raw.TryEnqueue(new InboxCell.Writer(origin, "not an envelope at all, just text"u8)));
+            // Cells no writer makes: an unknown origin, a length past the cell, unknown flags, a continuation without
+            // a beginning, a beginning longer than any message.
+            Assert.True(raw.TryEnqueue(new InboxCell.Writer(origin + 12345, "from nobody"u8)));
+            Assert.True(raw.TryEnqueue(new RawCell(origin, length: InboxCell.MaxPayload + 1, flags: 0, messageLength: 4)));
+            Assert.True(raw.TryEnqueue(new RawCell(origin, length: 4, flags: 8, messageLength: 4)));
+            Assert.True(raw.TryEnqueue(new RawCell(origin, length: 4, flags: InboxCell.Continued, messageLength: 300)));
+            Assert.True(raw.TryEnqueue(new RawCell(origin, length: InboxCell.MaxPayload, flags: InboxCell.More, messageLength: int.MaxValue)));
         }
         IActorRef remote = a.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
         remote.Tell("after the garbage");
         Assert.Equal("after the garbage", inbox.Next().Message);
-        Assert.Equal(2, ShmTransport.StatsOf(b).CorruptEnvelopes);
+        Assert.Equal(7, ShmTransport.StatsOf(b).CorruptEnvelopes);
     }
 
     [Fact]
@@ -278,6 +290,46 @@ public sealed class TransportTests
         for (int i = 0; i < count; i++)
             Assert.Equal(new Numbered(1, i), inbox.Next().Message);
         Assert.Equal(0, ShmTransport.StatsOf(a).DeadLetters);
+    }
+
+    [Fact]
+    public void Messages_longer_than_the_whole_inbox_cross_intact_and_in_order_among_short_ones_from_concurrent_senders()
+    {
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b", o => o.InboxCapacity = 16); // 16 cells; a long message here takes over 100
+        var (collector, inbox) = Collector.Start(b, "collector");
+        AwaitMembers(a, "b");
+        IActorRef remote = a.Provider.ResolveActorRef(collector.Path.ToSerializationFormat());
+        const int senders = 4, perSender = 150;
+        static byte[] Payload(int sender, int sequence) =>
+            [.. Enumerable.Range(0, sequence % 5 == 0 ? 20_000 + sequence : sequence % 300).Select(k => (byte)(k * 7 + sender + sequence))];
+        Parallel.For(0, senders, s =>
+        {
+            for (int i = 0; i < perSender; i++)
+                remote.Tell(new Sized(s, i, Payload(s, i)));
+        });
+        var next = new int[senders];
+        for (int k = 0; k < senders * perSender; k++)
+        {
+            var sized = (Sized)inbox.Next().Message;
+            Assert.Equal(next[sized.Sender]++, sized.Sequence);
+            Assert.Equal(Payload(sized.Sender, sized.Sequence), sized.Payload);
+        }
+        Assert.Equal(0, ShmTransport.StatsOf(a).DeadLetters);
+        Assert.Equal(0, ShmTransport.StatsOf(b).CorruptEnvelopes);
+    }
+
+    /// <summary>Writes an inbox cell as no writer would: any length, flags and message length, no payload bytes.</summary>
+    private readonly struct RawCell(long origin, int length, ushort flags, int messageLength) : Primitives.Threading.ISlotWriter<InboxCell>
+    {
+        public void WriteTo(ref InboxCell slot)
+        {
+            slot.Origin = origin;
+            slot.Length = (ushort)length;
+            slot.Flags = flags;
+            slot.MessageLength = messageLength;
+        }
     }
 
     /// <summary>Blocks in its first message until the gate opens, then collects.</summary>

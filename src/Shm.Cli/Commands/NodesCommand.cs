@@ -34,26 +34,21 @@ internal static class NodesCommand
             console.Out.WriteLine($"Actor system '{system}' lists no nodes ({path}).");
             return ExitCodes.Success;
         }
-        var table = new TextTable("NODE", "PID", "INCARNATION", "STATE", "INBOX", "INBOX-FILL", "ARENA");
+        var table = new TextTable("NODE", "PID", "INCARNATION", "STATE", "INBOX", "INBOX-FILL");
         foreach (NodeView n in views)
         {
             table.Add(n.Name, n.Pid.ToString(CultureInfo.InvariantCulture), n.Incarnation.ToString(CultureInfo.InvariantCulture), n.State, n.Inbox,
-                n.InboxError is null ? $"{n.InboxUsed}/{n.InboxCapacity}" : "-",
-                n.InboxError is null ? $"{Units.Bytes(n.InboxArenaUsed ?? 0)}/{Units.Bytes(n.InboxArenaBytes ?? 0)}" : n.InboxError);
+                n.InboxError is null ? $"{n.InboxUsed}/{n.InboxCapacity}" : n.InboxError);
         }
         table.WriteTo(console.Out);
         return ExitCodes.Success;
     }
 }
 
-/// <summary>One node as <c>shm nodes</c> prints it.</summary>
-internal sealed record NodeView(string Name, int Pid, long Incarnation, string State, string Inbox, long? InboxUsed, long? InboxCapacity,
-    long? InboxArenaUsed, long? InboxArenaBytes, string? InboxError)
+/// <summary>One node as <c>shm nodes</c> prints it; the inbox fill counts cells (a message longer than one cell takes several).</summary>
+internal sealed record NodeView(string Name, int Pid, long Incarnation, string State, string Inbox, long? InboxUsed, long? InboxCapacity, string? InboxError)
 {
-    public static NodeView From(NodeRecord node, SegmentReport inbox)
-    {
-        long? Metric(string name) => inbox.Snapshot?.Metrics.FirstOrDefault(m => m.Name == name) is { Name: not null } m ? m.Value : null;
-        return new NodeView(node.Name, node.ProcessId, node.Incarnation, node.Alive ? "up" : "dead", node.InboxName,
-            inbox.Snapshot?.Used, inbox.Snapshot?.UsedCapacity, Metric("arena_used"), Metric("arena_bytes"), inbox.Error?.Message);
-    }
+    public static NodeView From(NodeRecord node, SegmentReport inbox) =>
+        new(node.Name, node.ProcessId, node.Incarnation, node.Alive ? "up" : "dead", node.InboxName,
+            inbox.Snapshot?.Used, inbox.Snapshot?.UsedCapacity, inbox.Error?.Message);
 }

@@ -28,7 +28,7 @@ internal static class TransportMetrics
         s_meter.CreateObservableCounter("shm.transport.bytes.received", () => s_nodes.Observe(n => n.BytesReceived), "By", "Envelope bytes this node's inbox reader dispatched.");
         s_meter.CreateObservableCounter("shm.transport.dead_letters", () => s_nodes.Observe(n => n.DeadLetters), "{message}", "Messages the transport could not deliver (node down or unknown, buffer full).");
         s_meter.CreateObservableCounter("shm.transport.node_deaths", () => s_nodes.Observe(n => n.NodeDeaths), "{node}", "Other nodes seen dying (kill -9 or crash), each then recovered from: its asks failed, its watchers told.");
-        s_meter.CreateObservableUpDownCounter("shm.transport.inbox.count", () => s_nodes.Observe(n => n.InboxCount), "{message}", "Envelopes waiting in this node's inbox ring.");
+        s_meter.CreateObservableUpDownCounter("shm.transport.inbox.count", () => s_nodes.Observe(n => n.InboxCount), "{cell}", "Cells waiting in this node's inbox ring (an envelope longer than one cell takes several).");
     }
 
     /// <summary>Starts reporting <paramref name="counters"/> as node <paramref name="node"/>; dispose before the node stops.</summary>

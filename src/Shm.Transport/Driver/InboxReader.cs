@@ -1,32 +1,39 @@
+using System.Collections.Concurrent;
 using Shm.Primitives;
+using Shm.Primitives.Threading;
 
 namespace Shm.Transport.Driver;
 
 /// <summary>
-/// The one reader of a node's inbox: a thread that takes envelopes in batches (one lock hold per batch) and hands each
-/// to the node for dispatch. Bad input never stops it: a message too large for any envelope is taken and counted.
+/// The one reader of a node's inbox: a thread that takes cells one by one (each a lock-free claim, copied out before
+/// its slot is released), reassembles the messages that span several and hands each message to the node for
+/// dispatch. Bad input never stops it: a cell that makes no sense is skipped and counted.
 /// </summary>
 internal sealed class InboxReader : IDisposable
 {
     private static readonly TimeSpan s_wakeInterval = TimeSpan.FromMilliseconds(100);
     private readonly ShmTransportDriver _node;
-    private readonly ShmByteQueue _inbox;
+    private readonly ShmQueue<InboxCell> _inbox;
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
-    private readonly int _bufferBytes;
+    private readonly MessageAssembler _assembler;
+    private readonly ConcurrentQueue<long> _forgotten = new();
     private readonly bool _spin;
     private readonly Task _listening;
 
-    public InboxReader(ShmTransportDriver node, ShmByteQueue inbox, ShmTransportOptions options, Task listening)
+    public InboxReader(ShmTransportDriver node, ShmQueue<InboxCell> inbox, ShmTransportOptions options, Task listening)
     {
         _node = node;
         _inbox = inbox;
-        _bufferBytes = Math.Max(options.MaxMessageBytes, 1 << 20);
+        _assembler = new MessageAssembler(options.MaxMessageBytes);
         _spin = options.WaitStrategy == ShmWaitStrategy.SpinThenSleep;
         _listening = listening;
         _thread = new Thread(Run) { IsBackground = true, Name = $"Shm inbox {options.NodeName}" };
         _thread.Start();
     }
+
+    /// <summary>An origin went down: what it left half-written is dropped (on the reader's thread, at its next cell or wake-up).</summary>
+    public void Forget(long origin) => _forgotten.Enqueue(origin);
 
     private void Run()
     {
@@ -39,44 +46,83 @@ internal sealed class InboxReader : IDisposable
         {
             return; // stopped, or the driver shut down before anyone listened
         }
-        byte[] buffer = new byte[_bufferBytes];
-        int[] lengths = new int[256];
+        var take = new TakenCell(new byte[InboxCell.MaxPayload]);
         while (!_stop.IsCancellationRequested)
         {
-            int taken;
+            if (!_forgotten.IsEmpty)
+                ForgetOrigins();
             try
             {
-                // A hot spin first: while traffic flows the next batch is usually a few microseconds away, and taking
-                // it at once (rather than after a back-off step or a futex wake-up) is what keeps a request-reply
-                // pipeline between two nodes moving (remote ping-pong with one client: about 1.6x the rate).
-                if (_spin)
-                    _inbox.SpinUntilMayHaveMessages();
-                taken = _inbox.DequeueMany(buffer, lengths, s_wakeInterval, _spin, _stop.Token);
+                if (!_inbox.TryDequeue(ref take, out _) && !Wait(ref take))
+                    continue;
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-            if (taken == 0)
-            {
-                if (_inbox.TryPeekLength(out int length) && length > buffer.Length && _inbox.TryDequeue(out byte[] _))
-                    _node.CountCorrupt(); // longer than any envelope a node writes
-                continue;
-            }
-            int offset = 0;
-            for (int i = 0; i < taken; i++)
-            {
-                try
-                {
-                    _node.Deliver(buffer, offset, lengths[i]);
-                }
-                catch (Exception)
-                {
-                    _node.CountCorrupt(); // a recipient's Tell threw: the reader goes on
-                }
-                offset += lengths[i];
-            }
+            Handle(in take);
         }
+    }
+
+    /// <summary>Waits for the next cell and takes it; false when the wake interval passed first.</summary>
+    private bool Wait(ref TakenCell take)
+    {
+        // A hot spin first: while traffic flows the next cell is usually a few microseconds away, and taking it at once
+        // (rather than after a back-off step or a futex wake-up) is what keeps a request-reply pipeline between two
+        // nodes moving.
+        if (_spin)
+        {
+            var ready = new ReadyProbe(_inbox);
+            if (HotSpin.Until(ref ready) && _inbox.TryDequeue(ref take, out _))
+                return true;
+        }
+        var attempt = new TakeAttempt(_inbox, ref take);
+        return _inbox.WaitAsConsumer(ref attempt, s_wakeInterval, _spin, _stop.Token);
+    }
+
+    private void Handle(in TakenCell cell)
+    {
+        if (cell.Length < 0)
+        {
+            _node.CountCorrupt();
+            return;
+        }
+        if (cell.Flags == 0)
+        {
+            if (cell.MessageLength != cell.Length)
+                _node.CountCorrupt();
+            else
+                Deliver(cell.Origin, cell.Buffer, cell.Length);
+            return;
+        }
+        switch (_assembler.Add(cell.Origin, cell.Flags, cell.MessageLength, cell.Buffer.AsSpan(0, cell.Length), out byte[] message))
+        {
+            case AssemblyStep.Complete:
+                Deliver(cell.Origin, message, cell.MessageLength);
+                MessageAssembler.Return(message);
+                break;
+            case AssemblyStep.Corrupt:
+                _node.CountCorrupt();
+                break;
+        }
+    }
+
+    private void Deliver(long origin, byte[] message, int length)
+    {
+        try
+        {
+            _node.Deliver(origin, message, 0, length);
+        }
+        catch (Exception)
+        {
+            _node.CountCorrupt(); // a recipient's Tell threw: the reader goes on
+        }
+    }
+
+    private void ForgetOrigins()
+    {
+        while (_forgotten.TryDequeue(out long origin))
+            _assembler.Forget(origin);
     }
 
     public void Dispose()
@@ -84,5 +130,48 @@ internal sealed class InboxReader : IDisposable
         _stop.Cancel();
         _thread.Join();
         _stop.Dispose();
+    }
+
+    /// <summary>The gate of the reader's take: copies the cell's header and payload out of the slot before it is released.</summary>
+    private struct TakenCell(byte[] buffer) : IDequeueGate<InboxCell>
+    {
+        public readonly byte[] Buffer = buffer;
+        public long Origin;
+        public int Length; // -1: out of range (a corrupt cell)
+        public ushort Flags;
+        public int MessageLength;
+
+        public readonly bool CopiesItem => false;
+
+        public readonly bool Admits(in InboxCell item) => true;
+
+        public bool OnTaken(in InboxCell item)
+        {
+            Origin = item.Origin;
+            Flags = item.Flags;
+            MessageLength = item.MessageLength;
+            if (item.TryGetPayload(out ReadOnlySpan<byte> payload) && (Flags & ~(InboxCell.More | InboxCell.Continued)) == 0)
+            {
+                payload.CopyTo(Buffer);
+                Length = payload.Length;
+            }
+            else
+            {
+                Length = -1;
+            }
+            return true;
+        }
+    }
+
+    private readonly struct ReadyProbe(ShmQueue<InboxCell> inbox) : IWaitAttempt
+    {
+        public bool TryOnce() => inbox.MayHaveItems;
+    }
+
+    private ref struct TakeAttempt(ShmQueue<InboxCell> inbox, ref TakenCell take) : IWaitAttempt
+    {
+        private ref TakenCell _take = ref take;
+
+        public bool TryOnce() => inbox.TryDequeue(ref _take, out _);
     }
 }

@@ -6,8 +6,8 @@ namespace Shm.Transport.Driver;
 
 /// <summary>
 /// The shm driver's link to one incarnation of another node: writes go into that node's inbox ring (through the
-/// ordered, bounded <see cref="OutboundLink"/>); inbound payloads are the frames of this node's inbox whose origin is
-/// that incarnation. Events wait, in order, until the owner sets its listener.
+/// ordered, bounded <see cref="OutboundLink"/>); inbound payloads are the messages of this node's inbox whose origin
+/// is that incarnation. Events wait, in order, until the owner sets its listener.
 /// </summary>
 internal sealed class ShmAssociationHandle : AssociationHandle
 {
@@ -28,10 +28,7 @@ internal sealed class ShmAssociationHandle : AssociationHandle
     /// <summary>The directory entry of the other node (name, incarnation, pid).</summary>
     public NodeEntry Peer { get; }
 
-    /// <summary>The frame header every write carries: this node's incarnation (how the other side routes it here).</summary>
-    public required long OriginIncarnation { get; init; }
-
-    public override bool Write(ReadOnlySpan<byte> payload) => _link.Send(OriginIncarnation, payload);
+    public override bool Write(ReadOnlySpan<byte> payload) => _link.Send(payload);
 
     public override void Disassociate(DisassociateInfo reason) => Close(reason);
 
@@ -42,7 +39,7 @@ internal sealed class ShmAssociationHandle : AssociationHandle
         Raise(new Disassociated(reason));
     }
 
-    /// <summary>A frame from this handle's peer, on the inbox reader's thread.</summary>
+    /// <summary>A message from this handle's peer, on the inbox reader's thread.</summary>
     public void Deliver(byte[] buffer, int offset, int length)
     {
         IHandleEventListener? listener = Volatile.Read(ref _listener);

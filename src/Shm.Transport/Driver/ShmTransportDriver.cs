@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Shm.Actors;
 using Shm.Actors.Event;
 using Shm.Primitives;
@@ -11,7 +10,7 @@ namespace Shm.Transport.Driver;
 /// <summary>
 /// The shared-memory transport driver. Binding a node joins the system's node directory and creates the node's inbox
 /// ring (many writers, one reader); an association to another node is its inbox ring (written) plus the frames of
-/// ours that it wrote (read). Frames are [origin incarnation (8 bytes)][payload]. Membership comes from the directory
+/// ours that it wrote (read). Every inbox cell names its origin incarnation (see <see cref="InboxCell"/>). Membership comes from the directory
 /// and a pidfd per other node: every node that comes up is offered as an inbound association, and one that dies or
 /// leaves is disassociated (Unknown or Shutdown) as soon as the kernel reports it.
 /// </summary>
@@ -26,7 +25,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     private readonly Dictionary<string, ShmAssociationHandle> _byNode = [];
     private NodeDirectory? _directory;
     private NodeEntry _self;
-    private ShmByteQueue? _inbox;
+    private ShmQueue<InboxCell>? _inbox;
     private ShmReqRepServer? _asks;
     private InboxReader? _reader;
     private MembershipWatcher? _membership;
@@ -53,7 +52,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     /// <summary>This node's ask channel (valid after Listen): asks to its actors arrive here and are answered in its slots.</summary>
     public ShmReqRepServer AskChannel => _asks ?? throw new InvalidOperationException("The driver is not listening.");
 
-    /// <summary>Envelopes waiting in this node's inbox (read under the inbox's lock: for monitoring).</summary>
+    /// <summary>Inbox cells waiting to be read (a message longer than one cell takes several): for monitoring.</summary>
     public long InboxCount => _inbox is { } inbox && Volatile.Read(ref _disposed) == 0 ? inbox.Count : 0;
 
     /// <summary>The segment options every segment of this system uses.</summary>
@@ -80,16 +79,16 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             {
                 string inbox = $"{_system}.{_options.NodeName}.{incarnation}.inbox";
                 string asks = AskChannelName(_options.NodeName, incarnation);
-                ShmByteQueue.Unlink(inbox, _segmentOptions);
+                ShmQueue<InboxCell>.Unlink(inbox, _segmentOptions);
                 ShmReqRepServer.Unlink(asks, _segmentOptions);
-                _inbox = ShmByteQueue.CreateNew(inbox, _options.InboxCapacity, _options.EffectiveArenaBytes, _segmentOptions);
+                _inbox = ShmQueue<InboxCell>.CreateNew(inbox, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)_options.InboxCapacity), _segmentOptions);
                 _asks = ShmReqRepServer.CreateNew(asks, _options.AskQueueCapacity, _options.AskResponseSlots, _options.MaxAskReplyBytes,
                     _options.EffectiveArenaBytes, _segmentOptions);
                 return inbox;
             }, out NodeEntry? replaced);
             if (replaced is { } dead)
             {
-                ShmByteQueue.Unlink(dead.InboxName, _segmentOptions);
+                ShmQueue<InboxCell>.Unlink(dead.InboxName, _segmentOptions);
                 ShmReqRepServer.Unlink(AskChannelName(dead.Name, dead.Incarnation), _segmentOptions);
             }
         }
@@ -140,15 +139,9 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
         return Task.FromResult(true);
     }
 
-    /// <summary>A frame from the inbox, on the reader thread: routed to the association of its origin.</summary>
-    internal void Deliver(byte[] buffer, int offset, int length)
+    /// <summary>A message from the inbox, on the reader thread: routed to the association of its origin.</summary>
+    internal void Deliver(long origin, byte[] buffer, int offset, int length)
     {
-        if (length < OutboundLink.FrameHeaderBytes)
-        {
-            CountCorrupt();
-            return;
-        }
-        long origin = BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(offset));
         ShmAssociationHandle? handle;
         lock (_byNode)
             _byIncarnation.TryGetValue(origin, out handle);
@@ -158,7 +151,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             CountCorrupt();
             return;
         }
-        handle.Deliver(buffer, offset + OutboundLink.FrameHeaderBytes, length - OutboundLink.FrameHeaderBytes);
+        handle.Deliver(buffer, offset, length);
     }
 
     private ShmAssociationHandle? AdmitUnseen(long origin)
@@ -193,18 +186,18 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             if (_byIncarnation.ContainsKey(entry.Incarnation))
                 return; // admitted already by a frame that came first
         }
-        ShmByteQueue inbox;
+        ShmQueue<InboxCell> inbox;
         try
         {
-            inbox = ShmByteQueue.OpenExisting(entry.InboxName, _segmentOptions);
+            inbox = ShmQueue<InboxCell>.OpenExisting(entry.InboxName, _segmentOptions);
         }
         catch (Exception error) when (error is IOException or InvalidDataException or ShmCorruptedException)
         {
             _log.Warning("Node {0} is listed but its inbox {1} cannot be opened: {2}", entry.Name, entry.InboxName, error.Message);
             return;
         }
-        var link = new OutboundLink(inbox, _options.OutboundBufferMessages, count => Interlocked.Add(ref _dropped, count));
-        var handle = new ShmAssociationHandle(_bound!, AddressOf(entry.Name), entry, link) { OriginIncarnation = _self.Incarnation };
+        var link = new OutboundLink(inbox, _self.Incarnation, _options.OutboundBufferMessages, count => Interlocked.Add(ref _dropped, count));
+        var handle = new ShmAssociationHandle(_bound!, AddressOf(entry.Name), entry, link);
         ShmAssociationHandle? replaced;
         lock (_byNode)
         {
@@ -236,6 +229,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
                 _byNode.Remove(entry.Name);
         }
         Close(handle, died ? DisassociateInfo.Unknown : DisassociateInfo.Shutdown);
+        _reader?.Forget(entry.Incarnation);
     }
 
     private void Close(ShmAssociationHandle handle, DisassociateInfo reason)
