@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Shm.Primitives;
 using Shm.TestKit.MultiNode;
+using Shm.Transport.Driver;
 using Shm.TransportNode;
 
 namespace Shm.Transport.Tests;
@@ -109,6 +111,76 @@ public sealed class NodeProcessTests
         Assert.Equal("to the new incarnation", inbox.Next<string>());
         Assert.True(second.Leave(TimeSpan.FromMinutes(1)));
         Assert.False(inbox.Next<MemberDown>(d => d.Address.Host == "b").Died);
+    }
+
+    [Fact]
+    public void A_node_killed_while_writing_long_messages_leaves_nothing_torn_and_the_reader_goes_on()
+    {
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        var (sink, inbox) = Collector.Start(a, "sink");
+        a.EventStream.Subscribe<MemberDown>(sink);
+        NodeProcess flooder = cluster.StartProcess("b", NodeProgram.Dll, "buffer=4", $"role=flood:{sink.Path.ToSerializationFormat()}");
+        for (int i = 0; i < 20; i++)
+            Assert.True(inbox.Next<LongMessage>().IsIntact);
+
+        flooder.Kill(); // while it writes one: almost all of its time goes into pushing cells
+        while (inbox.Next().Message is var message && message is not MemberDown { Address.Host: "b" })
+            Assert.True(message is not LongMessage torn || torn.IsIntact);
+        var driver = (ShmTransportDriver)ShmTransport.NodeOf(a).Driver;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (driver.UnfinishedMessages != 0) // what it left half written is dropped once it is reported down
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the dead node's unfinished message was never dropped");
+            Thread.Sleep(10);
+        }
+
+        // The inbox reader goes on: a round trip through a new incarnation of b comes back through it.
+        cluster.StartProcess("b", NodeProgram.Dll);
+        cluster.AwaitMembers(a, "b");
+        a.ActorSelection(cluster.PathOf("b", "/user/echo")).Tell("still reading", sink);
+        Assert.Equal("still reading", inbox.Next<string>());
+        Assert.Equal(0, ShmTransport.StatsOf(a).CorruptEnvelopes);
+    }
+
+    [Fact]
+    public void A_message_begun_by_a_node_that_then_dies_is_dropped_when_it_is_reported_down()
+    {
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        var (collector, inbox) = Collector.Start(a, "collector");
+        a.EventStream.Subscribe<MemberUp>(collector);
+        a.EventStream.Subscribe<MemberDown>(collector);
+        NodeProcess b = cluster.StartProcess("b", NodeProgram.Dll);
+        long origin = inbox.Next<MemberUp>(u => u.Address.Host == "b").Incarnation;
+        var driver = (ShmTransportDriver)ShmTransport.NodeOf(a).Driver;
+
+        // The first of the two cells of a message from b, as b would write it, and no more.
+        string inboxName = cluster.Segments().Single(f => f.Contains(".a.") && f.EndsWith(".inbox", StringComparison.Ordinal));
+        using (var raw = ShmQueue<InboxCell>.OpenExisting(inboxName))
+            Assert.True(raw.TryEnqueue(new InboxCell.Writer(origin, InboxCell.More, 2 * InboxCell.MaxPayload, new byte[InboxCell.MaxPayload])));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (driver.UnfinishedMessages != 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the reader never took the cell");
+            Thread.Sleep(10);
+        }
+
+        b.Kill();
+        Assert.True(inbox.Next<MemberDown>(d => d.Address.Host == "b").Died);
+        while (driver.UnfinishedMessages != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the dead node's unfinished message was never dropped");
+            Thread.Sleep(10);
+        }
+        // Its second cell, late: dropped without counting it as corrupt (it is the dead node's, not garbage).
+        using (var raw = ShmQueue<InboxCell>.OpenExisting(inboxName))
+            Assert.True(raw.TryEnqueue(new InboxCell.Writer(origin, InboxCell.Continued, 2 * InboxCell.MaxPayload, new byte[InboxCell.MaxPayload])));
+        cluster.StartProcess("c", NodeProgram.Dll);
+        cluster.AwaitMembers(a, "c");
+        a.ActorSelection(cluster.PathOf("c", "/user/echo")).Tell("after", collector);
+        Assert.Equal("after", inbox.Next<string>());
+        Assert.Equal(0, ShmTransport.StatsOf(a).CorruptEnvelopes);
     }
 
     /// <summary>Watches a remote actor, proves the watch is in place with a round trip, reports Terminated.</summary>

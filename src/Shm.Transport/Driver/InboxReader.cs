@@ -18,6 +18,7 @@ internal sealed class InboxReader : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly MessageAssembler _assembler;
     private readonly ConcurrentQueue<long> _forgotten = new();
+    private readonly HashSet<long> _departed = []; // origins forgotten so far (the reader's thread only)
     private readonly bool _spin;
     private readonly Task _listening;
 
@@ -32,7 +33,13 @@ internal sealed class InboxReader : IDisposable
         _thread.Start();
     }
 
-    /// <summary>An origin went down: what it left half-written is dropped (on the reader's thread, at its next cell or wake-up).</summary>
+    /// <summary>Messages begun by several cells and not finished yet (a racy snapshot of the reader's state).</summary>
+    public int UnfinishedMessages => _assembler.InFlight;
+
+    /// <summary>
+    /// An origin went down: what it left half written is dropped, and so is every later cell of a message it did not
+    /// finish (on the reader's thread, from its next cell or wake-up on).
+    /// </summary>
     public void Forget(long origin) => _forgotten.Enqueue(origin);
 
     private void Run()
@@ -95,6 +102,9 @@ internal sealed class InboxReader : IDisposable
                 Deliver(cell.Origin, cell.Buffer, cell.Length);
             return;
         }
+        // What a node reported down left in the ring is late, not corrupt: its messages will never be finished.
+        if (_departed.Contains(cell.Origin))
+            return;
         switch (_assembler.Add(cell.Origin, cell.Flags, cell.MessageLength, cell.Buffer.AsSpan(0, cell.Length), out byte[] message))
         {
             case AssemblyStep.Complete:
@@ -122,7 +132,10 @@ internal sealed class InboxReader : IDisposable
     private void ForgetOrigins()
     {
         while (_forgotten.TryDequeue(out long origin))
+        {
+            _departed.Add(origin);
             _assembler.Forget(origin);
+        }
     }
 
     public void Dispose()

@@ -23,6 +23,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     private readonly TaskCompletionSource<IAssociationEventListener> _listener = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<long, ShmAssociationHandle> _byIncarnation = [];
     private readonly Dictionary<string, ShmAssociationHandle> _byNode = [];
+    private readonly HashSet<long> _departed = []; // incarnations reported down: what they left in the inbox is dropped
     private NodeDirectory? _directory;
     private NodeEntry _self;
     private ShmQueue<InboxCell>? _inbox;
@@ -61,7 +62,10 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     /// <summary>The segment name of the ask channel of one incarnation of a node.</summary>
     public string AskChannelName(string node, long incarnation) => $"{_system}.{node}.{incarnation}.asks";
 
-    /// <summary>Frames in the inbox that were malformed (too short, unknown origin) and skipped.</summary>
+    /// <summary>Messages begun in the inbox by several cells and not finished yet (a snapshot, for monitoring and tests).</summary>
+    internal int UnfinishedMessages => _reader?.UnfinishedMessages ?? 0;
+
+    /// <summary>Inbox cells and messages that were malformed (out of range, unknown origin) and skipped.</summary>
     public long CorruptFrames => Interlocked.Read(ref _corrupt);
 
     /// <summary>Payloads accepted by Write but never delivered (their node went down while they were buffered).</summary>
@@ -145,10 +149,12 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
         ShmAssociationHandle? handle;
         lock (_byNode)
             _byIncarnation.TryGetValue(origin, out handle);
-        // A frame can come from a node whose join we have not seen yet: look at the directory now rather than drop it.
-        if (handle is null && (handle = AdmitUnseen(origin)) is null)
+        // A message can come from a node whose join we have not seen yet: look at the directory now rather than drop
+        // it. One from a node reported down was sent before it died: dropped, as a message sent to it would be.
+        if (handle is null && (HasDeparted(origin) || (handle = AdmitUnseen(origin)) is null))
         {
-            CountCorrupt();
+            if (!HasDeparted(origin))
+                CountCorrupt();
             return;
         }
         handle.Deliver(buffer, offset, length);
@@ -169,6 +175,13 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             }
         }
         return null;
+    }
+
+    /// <summary>Whether <paramref name="origin"/> is an incarnation reported down (what it left in the inbox is not corrupt, only late).</summary>
+    internal bool HasDeparted(long origin)
+    {
+        lock (_byNode)
+            return _departed.Contains(origin);
     }
 
     internal void CountCorrupt()
@@ -223,6 +236,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
         ShmAssociationHandle? handle;
         lock (_byNode)
         {
+            _departed.Add(entry.Incarnation);
             if (!_byIncarnation.Remove(entry.Incarnation, out handle))
                 return;
             if (_byNode.TryGetValue(entry.Name, out ShmAssociationHandle? current) && ReferenceEquals(current, handle))

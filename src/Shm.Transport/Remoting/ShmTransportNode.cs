@@ -25,6 +25,9 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     private readonly IActorRefProvider _local;
     private readonly ShmTransportOptions _options;
     private readonly TransportDriver _driver;
+
+    /// <summary>The driver below (the shm driver unless a test passed another).</summary>
+    internal TransportDriver Driver => _driver;
     private readonly long _incarnation;
     private readonly ConcurrentDictionary<string, PeerEndpoint> _peers = new();
     private readonly ConcurrentDictionary<string, RemoteActorRef> _remoteRefs = new();
