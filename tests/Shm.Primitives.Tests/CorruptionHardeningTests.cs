@@ -71,6 +71,18 @@ public unsafe class CorruptionHardeningTests
     }
 
     [Fact]
+    public void A_lock_turned_into_a_plain_held_mutex_is_reported_not_waited_on_forever()
+    {
+        using var segment = new TestSegment("lockplain");
+        using var queue = ShmByteQueue.CreateNew(segment.Name, 16);
+        // Kind 0 (a plain mutex) and word 2 ("held, with waiters" for a plain mutex; as a robust owner, thread 2 is
+        // kthreadd, which exists): glibc would wait on the word for a release that never comes.
+        Poke(segment.Path, BQ.MutexOffset + 16, 0, 4);
+        Poke(segment.Path, BQ.MutexOffset, 2, 4);
+        AssertCorruptedWithin(() => queue.TryEnqueue("x"u8));
+    }
+
+    [Fact]
     public void Garbage_list_pointers_written_into_a_held_lock_do_not_crash_its_unlock()
     {
         void* mutex = NativeMemory.AllocZeroed(RobustMutex.Size);

@@ -59,6 +59,29 @@ internal static unsafe class RobustMutex
     private const int ClockMonotonic = 1;
 
     private static readonly bool s_isGlibc = DetectGlibc();
+    private static readonly int s_robustKind = InitializedKind();
+
+    /// <summary>The kind glibc writes into a mutex that <see cref="Initialize"/> sets up (robust, process-shared).</summary>
+    private static int InitializedKind()
+    {
+        if (!s_isGlibc)
+            return 0;
+        byte* scratch = stackalloc byte[Size];
+        Initialize(scratch);
+        return *(int*)(scratch + GlibcKindOffset);
+    }
+
+    /// <summary>
+    /// Before a waiting lock: glibc dispatches on the kind field, and garbage there (another process can write
+    /// anything, DESIGN.md rule 1) turns the wait into a plain futex wait on a word no robust owner will ever release,
+    /// whose value can even name a live thread (2: kthreadd) and so pass the owner check in <see cref="Lock"/>.
+    /// </summary>
+    private static void ThrowIfKindIsNotRobust(void* mutex, string segment)
+    {
+        int kind = Volatile.Read(ref *(int*)((byte*)mutex + GlibcKindOffset));
+        if (kind != s_robustKind)
+            throw new ShmCorruptedException($"Segment '{segment}': its lock is corrupt (kind 0x{kind:X} instead of the robust process-shared 0x{s_robustKind:X}); remove the segment.");
+    }
 
     /// <summary>Robust mutexes in shared memory need glibc's layout; refuse other C libraries up front.</summary>
     public static void EnsureSupported()
@@ -136,6 +159,7 @@ internal static unsafe class RobustMutex
     {
         if (TrySpinning(mutex, segment, out LockOutcome spun))
             return spun;
+        ThrowIfKindIsNotRobust(mutex, segment);
         Futex.Timespec deadline = Futex.Timespec.FromTicks(deadlineTicks);
         int result;
         do
