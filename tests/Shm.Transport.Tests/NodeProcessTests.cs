@@ -127,13 +127,7 @@ public sealed class NodeProcessTests
         flooder.Kill(); // while it writes one: almost all of its time goes into pushing cells
         while (inbox.Next().Message is var message && message is not MemberDown { Address.Host: "b" })
             Assert.True(message is not LongMessage torn || torn.IsIntact);
-        var driver = (ShmTransportDriver)ShmTransport.NodeOf(a).Driver;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (driver.UnfinishedMessages != 0) // what it left half written is dropped once it is reported down
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the dead node's unfinished message was never dropped");
-            Thread.Sleep(10);
-        }
+        AwaitUnfinishedMessages(a, 0, "the dead node's unfinished message was never dropped"); // once it is reported down
 
         // The inbox reader goes on: a round trip through a new incarnation of b comes back through it.
         cluster.StartProcess("b", NodeProgram.Dll);
@@ -153,26 +147,16 @@ public sealed class NodeProcessTests
         a.EventStream.Subscribe<MemberDown>(collector);
         NodeProcess b = cluster.StartProcess("b", NodeProgram.Dll);
         long origin = inbox.Next<MemberUp>(u => u.Address.Host == "b").Incarnation;
-        var driver = (ShmTransportDriver)ShmTransport.NodeOf(a).Driver;
 
         // The first of the two cells of a message from b, as b would write it, and no more.
         string inboxName = cluster.Segments().Single(f => f.Contains(".a.") && f.EndsWith(".inbox", StringComparison.Ordinal));
         using (var raw = ShmQueue<InboxCell>.OpenExisting(inboxName))
             Assert.True(raw.TryEnqueue(new InboxCell.Writer(origin, InboxCell.More, 2 * InboxCell.MaxPayload, new byte[InboxCell.MaxPayload])));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (driver.UnfinishedMessages != 1)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the reader never took the cell");
-            Thread.Sleep(10);
-        }
+        AwaitUnfinishedMessages(a, 1, "the reader never took the cell");
 
         b.Kill();
         Assert.True(inbox.Next<MemberDown>(d => d.Address.Host == "b").Died);
-        while (driver.UnfinishedMessages != 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the dead node's unfinished message was never dropped");
-            Thread.Sleep(10);
-        }
+        AwaitUnfinishedMessages(a, 0, "the dead node's unfinished message was never dropped");
         // Its second cell, late: dropped without counting it as corrupt (it is the dead node's, not garbage).
         using (var raw = ShmQueue<InboxCell>.OpenExisting(inboxName))
             Assert.True(raw.TryEnqueue(new InboxCell.Writer(origin, InboxCell.Continued, 2 * InboxCell.MaxPayload, new byte[InboxCell.MaxPayload])));
@@ -181,6 +165,18 @@ public sealed class NodeProcessTests
         a.ActorSelection(cluster.PathOf("c", "/user/echo")).Tell("after", collector);
         Assert.Equal("after", inbox.Next<string>());
         Assert.Equal(0, ShmTransport.StatsOf(a).CorruptEnvelopes);
+    }
+
+    /// <summary>Polls (up to 30 s) until the inbox reader of <paramref name="system"/> holds <paramref name="count"/> unfinished messages.</summary>
+    private static void AwaitUnfinishedMessages(ActorSystem system, int count, string failure)
+    {
+        var driver = (ShmTransportDriver)ShmTransport.NodeOf(system).Driver;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (driver.UnfinishedMessages != count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            Thread.Sleep(10);
+        }
     }
 
     /// <summary>Watches a remote actor, proves the watch is in place with a round trip, reports Terminated.</summary>
