@@ -9,6 +9,26 @@ internal static class HotSpin
 {
     public const int Probes = 2048;
 
+    /// <summary>Probes of <see cref="UntilYielding"/>: with a yield of about a microsecond each, a few milliseconds.</summary>
+    public const int YieldingProbes = 2048;
+
+    /// <summary>
+    /// Probes until <paramref name="probe"/> succeeds (true) or the budget is spent (false), offering the core to any
+    /// other runnable thread (sched_yield) between probes. For a waiter whose work comes from threads that share its
+    /// cores (a node's inbox reader, with the actors of both nodes on two cores): a tight spin holds a core those
+    /// threads need, a yield hands it over at once and still probes again within about a microsecond.
+    /// </summary>
+    public static bool UntilYielding<TProbe>(scoped ref TProbe probe) where TProbe : struct, IWaitAttempt, allows ref struct
+    {
+        for (int i = 0; i < YieldingProbes; i++)
+        {
+            if (probe.TryOnce())
+                return true;
+            Thread.Yield();
+        }
+        return false;
+    }
+
     /// <summary>Probes until <paramref name="probe"/> succeeds (true) or the budget is spent (false).</summary>
     public static bool Until<TProbe>(scoped ref TProbe probe) where TProbe : struct, IWaitAttempt, allows ref struct
     {
