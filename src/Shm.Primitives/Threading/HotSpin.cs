@@ -10,23 +10,16 @@ internal static class HotSpin
     public const int Probes = 2048;
 
     /// <summary>
-    /// How long <see cref="UntilYielding"/> goes on. In time, not probes: a yield can hand the core over for a whole
-    /// time slice, so a budget in probes could last seconds on a busy machine, the waiter costing busy threads a
-    /// context switch at every turn. Long enough that a pipeline with gaps of a millisecond rarely pays for a futex
-    /// wake-up (remote ping-pong ran 10-15% faster than with 200 us).
+    /// Probes until <paramref name="probe"/> succeeds (true) or <paramref name="budgetTicks"/> (Stopwatch ticks) have
+    /// passed (false), offering the core to any other runnable thread (sched_yield) between probes. For a waiter whose
+    /// work comes from threads that share its cores (a node's inbox reader, with the actors of both nodes on two
+    /// cores): a tight spin holds a core those threads need, a yield hands it over at once and still probes again
+    /// within about a microsecond when nothing else wants the core. The budget is in time, not probes: a yield can
+    /// give the core away for a whole time slice, so a count of yields could last seconds on a busy machine.
     /// </summary>
-    public static readonly long YieldingTicks = System.Diagnostics.Stopwatch.Frequency / 500; // 2 ms
-
-    /// <summary>
-    /// Probes until <paramref name="probe"/> succeeds (true) or <see cref="YieldingTicks"/> have passed (false),
-    /// offering the core to any other runnable thread (sched_yield) between probes. For a waiter whose work comes from
-    /// threads that share its cores (a node's inbox reader, with the actors of both nodes on two cores): a tight spin
-    /// holds a core those threads need, a yield hands it over at once and still probes again within about a
-    /// microsecond when nothing else wants the core.
-    /// </summary>
-    public static bool UntilYielding<TProbe>(scoped ref TProbe probe) where TProbe : struct, IWaitAttempt, allows ref struct
+    public static bool UntilYielding<TProbe>(scoped ref TProbe probe, long budgetTicks) where TProbe : struct, IWaitAttempt, allows ref struct
     {
-        long end = System.Diagnostics.Stopwatch.GetTimestamp() + YieldingTicks;
+        long end = System.Diagnostics.Stopwatch.GetTimestamp() + budgetTicks;
         do
         {
             if (probe.TryOnce())
