@@ -238,6 +238,37 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public void A_corrupt_inbox_ring_is_reported_and_never_ends_the_process()
+    {
+        using var cluster = new MultiNodeCluster();
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b");
+        AwaitMembers(a, "b");
+        string inboxPath = cluster.Segments().Single(f => f.Contains(".b.") && f.EndsWith(".inbox", StringComparison.Ordinal));
+        // The slot at the reader's position claims a position a lap ahead: no writer made it, and the reader's take
+        // reports the ring corrupt. An exception leaving the reader's thread would end this test process.
+        using (var file = new FileStream(inboxPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            Span<byte> word = stackalloc byte[8];
+            file.Position = Primitives.Queue.ShmQueueLayout.HeadPositionOffset;
+            file.ReadExactly(word);
+            long head = BitConverter.ToInt64(word);
+            long capacity = new ShmTransportOptions().InboxCapacity;
+            file.Position = Primitives.Queue.ShmQueueLayout.SlotsOffset(Primitives.Participants.ParticipantRecordLayout.DefaultRecordCount)
+                + (head & (capacity - 1)) * Primitives.Queue.ShmQueueLayout.SlotSize(System.Runtime.CompilerServices.Unsafe.SizeOf<InboxCell>());
+            BitConverter.TryWriteBytes(word, head + capacity + 1);
+            file.Write(word);
+        }
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (ShmTransport.StatsOf(b).CorruptEnvelopes == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the reader never reported the corrupt ring");
+            Thread.Sleep(10);
+        }
+        Assert.Contains("b", ShmTransport.MembersOf(a)); // b's process (this one) lives on
+    }
+
+    [Fact]
     public void Messages_to_an_unknown_node_or_actor_become_dead_letters()
     {
         using var cluster = new MultiNodeCluster();

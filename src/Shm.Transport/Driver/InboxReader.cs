@@ -66,9 +66,17 @@ internal sealed class InboxReader : IDisposable
                 if (!_inbox.TryDequeue(ref take, out _) && !Wait(ref take))
                     continue;
             }
-            catch (OperationCanceledException)
+            catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException)
             {
-                return;
+                return; // stopped
+            }
+            catch (ShmCorruptedException error)
+            {
+                // Another process wrote garbage into the ring's positions: report it and look again later. The
+                // reader must not die of it (an exception leaving this thread would end the whole process).
+                _node.ReportCorruptInbox(error);
+                _stop.Token.WaitHandle.WaitOne(s_wakeInterval);
+                continue;
             }
             Handle(in take);
         }

@@ -184,6 +184,13 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             return _departed.Contains(origin);
     }
 
+    /// <summary>The inbox ring itself is corrupt (its reader will look again): counted, and logged at most ten times.</summary>
+    internal void ReportCorruptInbox(ShmCorruptedException error)
+    {
+        if (Interlocked.Increment(ref _corrupt) <= 10)
+            _log.Error(error, "Inbox {0} is corrupt; its reader retries: {1}", _self.InboxName, error.Message);
+    }
+
     internal void CountCorrupt()
     {
         if (Interlocked.Increment(ref _corrupt) <= 10)
