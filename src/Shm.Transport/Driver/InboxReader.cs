@@ -21,7 +21,6 @@ internal sealed class InboxReader : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly MessageAssembler _assembler;
     private readonly ConcurrentQueue<long> _forgotten = new();
-    private readonly HashSet<long> _departed = []; // origins forgotten so far (the reader's thread only)
     private readonly bool _spin;
     private readonly Task _listening;
 
@@ -40,8 +39,8 @@ internal sealed class InboxReader : IDisposable
     public int UnfinishedMessages => _assembler.InFlight;
 
     /// <summary>
-    /// An origin went down: what it left half written is dropped, and so is every later cell of a message it did not
-    /// finish (on the reader's thread, from its next cell or wake-up on).
+    /// An origin went down: what it left half written is dropped (on the reader's thread, at its next cell or wake-up).
+    /// Its later cells are dropped as they come, the driver listing it as departed before it calls this.
     /// </summary>
     public void Forget(long origin) => _forgotten.Enqueue(origin);
 
@@ -120,7 +119,7 @@ internal sealed class InboxReader : IDisposable
             return;
         }
         // What a node reported down left in the ring is late, not corrupt: its messages will never be finished.
-        if (_departed.Contains(cell.Origin))
+        if (_node.HasDeparted(cell.Origin))
             return;
         switch (_assembler.Add(cell.Origin, cell.Flags, cell.MessageLength, cell.Buffer.AsSpan(0, cell.Length), out byte[] message))
         {
@@ -149,10 +148,7 @@ internal sealed class InboxReader : IDisposable
     private void ForgetOrigins()
     {
         while (_forgotten.TryDequeue(out long origin))
-        {
-            _departed.Add(origin);
             _assembler.Forget(origin);
-        }
     }
 
     public void Dispose()

@@ -147,14 +147,16 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     internal void Deliver(long origin, byte[] buffer, int offset, int length)
     {
         ShmAssociationHandle? handle;
+        bool departed;
         lock (_byNode)
-            _byIncarnation.TryGetValue(origin, out handle);
-        // A message can come from a node whose join we have not seen yet: look at the directory now rather than drop
-        // it. One from a node reported down was sent before it died: dropped, as a message sent to it would be.
-        if (handle is null && (HasDeparted(origin) || (handle = AdmitUnseen(origin)) is null))
+            departed = !_byIncarnation.TryGetValue(origin, out handle) && _departed.Contains(origin);
+        // One from a node reported down was sent before it died: dropped, as a message sent to it would be. One from a
+        // node whose join we have not seen yet: look at the directory now rather than drop it.
+        if (departed)
+            return;
+        if (handle is null && (handle = AdmitUnseen(origin)) is null)
         {
-            if (!HasDeparted(origin))
-                CountCorrupt();
+            CountCorrupt();
             return;
         }
         handle.Deliver(buffer, offset, length);
