@@ -19,6 +19,20 @@ internal sealed unsafe class ParticipantTable
     [ThreadStatic]
     private static ThreadParticipant? t_last;
 
+    // The one used before t_last: a thread alternating between two instances (a transport thread taking from its own
+    // inbox and pushing into a peer's) stays on the inlined fast path.
+    [ThreadStatic]
+    private static ThreadParticipant? t_previous;
+
+    // The few tables this thread used last: a thread that goes round more instances than two (a transport thread
+    // pushing into several peers' inboxes) finds them here without a weak-table lookup. Released tables' entries
+    // miss (their participants' Table is cleared), so the array keeps no released table alive.
+    [ThreadStatic]
+    private static ThreadParticipant?[]? t_recent;
+
+    [ThreadStatic]
+    private static int t_recentNext;
+
     // Weak keys: a thread that used many short-lived instances must not keep them (and their records' wrappers) alive.
     [ThreadStatic]
     private static ConditionalWeakTable<ParticipantTable, ThreadParticipant>? t_byTable;
@@ -51,20 +65,33 @@ internal sealed unsafe class ParticipantTable
             *(uint*)(records + (long)i * L.Size + L.ClaimCountOffset) = 1;
     }
 
-    /// <summary>This thread's record, taking one on first use. The fast path is one thread-static read.</summary>
+    /// <summary>This thread's record, taking one on first use. The fast path is one or two thread-static reads.</summary>
     public ThreadParticipant Current
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             ThreadParticipant? last = t_last;
-            return last is not null && last.Table == this ? last : CurrentSlow();
+            if (last is not null && last.Table == this)
+                return last;
+            ThreadParticipant? previous = t_previous;
+            return previous is not null && previous.Table == this ? previous : CurrentSlow();
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ThreadParticipant CurrentSlow()
     {
+        ThreadParticipant?[] recent = t_recent ??= new ThreadParticipant?[4];
+        foreach (ThreadParticipant? candidate in recent)
+        {
+            if (candidate is not null && candidate.Table == this)
+            {
+                t_previous = t_last;
+                t_last = candidate;
+                return candidate;
+            }
+        }
         if (Volatile.Read(ref _released))
             throw new ObjectDisposedException(_segmentName);
         t_byTable ??= new ConditionalWeakTable<ParticipantTable, ThreadParticipant>();
@@ -82,6 +109,8 @@ internal sealed unsafe class ParticipantTable
             }
             t_byTable.AddOrUpdate(this, participant);
         }
+        recent[t_recentNext++ & (recent.Length - 1)] = participant;
+        t_previous = t_last;
         t_last = participant;
         return participant;
     }
