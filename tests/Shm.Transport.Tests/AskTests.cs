@@ -129,13 +129,13 @@ public sealed class AskTests
             for (int i = 0; i < 50 && !inline; i++)
                 inline = await answerer.Ask<string>(new WhereAmI(0), TimeSpan.FromSeconds(30)) == "Shm asks b";
             Assert.True(inline, "no quick ask ran on the ask thread");
-            // Slow turns raise the server's average past its limit: from then on turns go to the pool, so one slow
-            // actor does not hold up the asks to the others.
+            // Slow turns raise the server's average past its limit within two timed turns: from then on turns go to
+            // the pool, so one slow actor does not hold up the asks to the others.
             var threads = new List<string>();
-            for (int i = 0; i < 10; i++)
+            for (int i = 0; i < 4 * Remoting.InlineTurns.SampleEvery; i++)
                 threads.Add(await answerer.Ask<string>(new WhereAmI(2000), TimeSpan.FromSeconds(30)));
             Assert.Equal("Shm asks b", threads[0]);
-            Assert.All(threads.Skip(3), thread => Assert.NotEqual("Shm asks b", thread));
+            Assert.All(threads.Skip(2 * Remoting.InlineTurns.SampleEvery), thread => Assert.NotEqual("Shm asks b", thread));
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed class InboxReader : IDisposable
     private long _yieldTicks = s_minYieldTicks; // the reader's thread only
     private readonly ShmTransportDriver _node;
     private readonly ShmQueue<InboxCell> _inbox;
-    private readonly Thread _thread;
+    private readonly ReaderThread _thread;
     private readonly CancellationTokenSource _stop = new();
     private readonly MessageAssembler _assembler;
     private readonly ConcurrentQueue<long> _forgotten = new();
@@ -31,9 +31,11 @@ internal sealed class InboxReader : IDisposable
         _assembler = new MessageAssembler(options.MaxMessageBytes);
         _spin = options.WaitStrategy == ShmWaitStrategy.SpinThenSleep;
         _listening = listening;
-        _thread = new Thread(Run) { IsBackground = true, Name = $"Shm inbox {options.NodeName}" };
-        _thread.Start();
+        _thread = new ReaderThread($"Shm inbox {options.NodeName}", Run, node.ReportStalledReader);
     }
+
+    /// <summary>How many times a new thread took over from a reader blocked in an actor's turn.</summary>
+    public int TakeOvers => _thread.TakeOvers;
 
     /// <summary>Messages begun by several cells and not finished yet (a racy snapshot of the reader's state).</summary>
     public int UnfinishedMessages => _assembler.InFlight;
@@ -44,7 +46,7 @@ internal sealed class InboxReader : IDisposable
     /// </summary>
     public void Forget(long origin) => _forgotten.Enqueue(origin);
 
-    private void Run()
+    private void Run(ReaderLease lease)
     {
         // Nothing is read before the layer above listens: until then the ring holds what arrives, in order.
         try
@@ -77,7 +79,10 @@ internal sealed class InboxReader : IDisposable
                 _stop.Token.WaitHandle.WaitOne(s_wakeInterval);
                 continue;
             }
+            lease.BeginDelivery();
             Handle(in take);
+            if (!lease.EndDelivery())
+                return; // a turn blocked this thread and another reads now: nothing here may be touched again
         }
     }
 
@@ -154,7 +159,7 @@ internal sealed class InboxReader : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _thread.Join();
+        _thread.Dispose();
         _stop.Dispose();
     }
 

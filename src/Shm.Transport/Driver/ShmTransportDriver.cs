@@ -33,6 +33,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     private Address? _bound;
     private long _corrupt;
     private long _dropped;
+    private long _stalls;
     private int _disposed;
 
     public ShmTransportDriver(string system, ShmTransportOptions options, ILoggingAdapter log)
@@ -64,6 +65,9 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
 
     /// <summary>Messages begun in the inbox by several cells and not finished yet (a snapshot, for monitoring and tests).</summary>
     internal int UnfinishedMessages => _reader?.UnfinishedMessages ?? 0;
+
+    /// <summary>How many times a new inbox reader took over from one blocked in an actor's turn (for tests and monitoring).</summary>
+    internal int ReaderTakeOvers => _reader?.TakeOvers ?? 0;
 
     /// <summary>Inbox cells and messages that were malformed (out of range, unknown origin) and skipped.</summary>
     public long CorruptFrames => Interlocked.Read(ref _corrupt);
@@ -191,6 +195,14 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     {
         if (Interlocked.Increment(ref _corrupt) <= 10)
             _log.Error(error, "Inbox {0} is corrupt; its reader retries: {1}", _self.InboxName, error.Message);
+    }
+
+    /// <summary>An actor's turn blocked the inbox reader and a new thread reads in its place: logged at most ten times.</summary>
+    internal void ReportStalledReader()
+    {
+        if (Interlocked.Increment(ref _stalls) <= 10)
+            _log.Warning("An actor's turn blocked the reader of inbox {0} for over {1} ms; a new thread reads in its place. Actors should not block: "
+                + "one that waits for a message this node has yet to read would otherwise hang the node.", _self.InboxName, ReaderThread.StallCheckInterval.TotalMilliseconds);
     }
 
     internal void CountCorrupt()

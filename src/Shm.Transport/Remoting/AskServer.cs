@@ -14,19 +14,22 @@ internal sealed class AskServer : IDisposable
     private readonly ShmTransportNode _node;
     private readonly ShmReqRepServer _channel;
     private readonly InboundResolver _resolver;
-    private readonly Thread _thread;
+    private readonly Driver.ReaderThread _thread;
     private readonly CancellationTokenSource _stop = new();
+    private readonly InlineTurns _turns = new();
 
     public AskServer(ShmTransportNode node, ShmReqRepServer channel, InboundResolver resolver, string nodeName)
     {
         _node = node;
         _channel = channel;
         _resolver = resolver;
-        _thread = new Thread(Run) { IsBackground = true, Name = $"Shm asks {nodeName}" };
-        _thread.Start();
+        _thread = new Driver.ReaderThread($"Shm asks {nodeName}", Run, node.ReportStalledAskServer);
     }
 
-    private void Run()
+    /// <summary>How many times a new thread took over from one blocked in an actor's turn.</summary>
+    public int TakeOvers => _thread.TakeOvers;
+
+    private void Run(Driver.ReaderLease lease)
     {
         byte[] buffer = new byte[_channel.MaxRequestBytes];
         int[] lengths = new int[64];
@@ -37,18 +40,30 @@ internal sealed class AskServer : IDisposable
             if (taken > 0)
             {
                 int offset = 0;
+                bool holding = true;
                 for (int i = 0; i < taken; i++)
                 {
+                    // A thread whose lease was revoked still serves the rest of its batch (they are taken: nobody
+                    // else would), then stops. Serving touches no state of this loop's; replies may come from any thread.
+                    lease.BeginDelivery();
                     Serve(ids[i], buffer.AsSpan(offset, lengths[i]));
+                    holding &= lease.EndDelivery();
                     offset += lengths[i];
                 }
+                if (!holding)
+                    return;
                 continue;
             }
             try
             {
                 // Nothing queued: wait (spinning first, per the channel's wait strategy) for one request.
                 if (_channel.TryReceive(out ShmRequest request, s_wakeInterval, _stop.Token))
+                {
+                    lease.BeginDelivery();
                     Serve(request.Id, request.Payload.Span);
+                    if (!lease.EndDelivery())
+                        return;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -70,7 +85,7 @@ internal sealed class AskServer : IDisposable
             }
             IActorRef recipient = _resolver.Recipient(envelope, view);
             if (_node.TryDeserialize(_resolver, envelope, view, recipient, replyTo, out object? message))
-                Deliver(recipient, message, replyTo);
+                _turns.Tell(recipient, message, replyTo);
             else
                 replyTo.Tell(new Status.Failure(new System.Runtime.Serialization.SerializationException(
                     $"The ask to {recipient.Path} could not be deserialized by the target node (serializer {view.SerializerId}).")), null);
@@ -82,37 +97,10 @@ internal sealed class AskServer : IDisposable
         }
     }
 
-    /// <summary>
-    /// Tells the request to its recipient. While the actors answering here are quick (their turns run at most
-    /// <see cref="InlineTurnLimit"/> on average), an idle recipient's turn runs on this thread: the request and its
-    /// reply then cost no thread-pool hand-off. A slow actor makes the average rise and the server hands turns to the
-    /// pool again, so one slow actor cannot hold up the asks to the others for long.
-    /// </summary>
-    private void Deliver(IActorRef recipient, object message, AskReplyRef replyTo)
-    {
-        if (recipient is not Actors.Internal.LocalActorRef local || _averageTurnTicks > s_inlineTurnLimitTicks)
-        {
-            recipient.Tell(message, replyTo);
-            _averageTurnTicks -= _averageTurnTicks >> 6; // decays while turns go to the pool, so inlining is tried again
-            return;
-        }
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        local.Cell.Mailbox.PostAndRunIfIdle(local, new Actors.Dispatch.Envelope(message, replyTo));
-        // A sample counts at most 4 limits: one outlier (a first call's JIT, a GC) must not send turns to the pool for long.
-        long ticks = Math.Min(System.Diagnostics.Stopwatch.GetTimestamp() - start, 4 * s_inlineTurnLimitTicks);
-        _averageTurnTicks += (ticks - _averageTurnTicks) >> 3;
-    }
-
-    /// <summary>The longest average inline turn before turns go back to the thread pool.</summary>
-    public static readonly TimeSpan InlineTurnLimit = TimeSpan.FromMicroseconds(50);
-
-    private static readonly long s_inlineTurnLimitTicks = (long)(InlineTurnLimit.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
-    private long _averageTurnTicks;
-
     public void Dispose()
     {
         _stop.Cancel();
-        _thread.Join();
+        _thread.Dispose();
         _stop.Dispose();
     }
 }

@@ -32,6 +32,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     private readonly ConcurrentDictionary<string, PeerEndpoint> _peers = new();
     private readonly ConcurrentDictionary<string, RemoteActorRef> _remoteRefs = new();
     private readonly InboundResolver _inbound;
+    private readonly InlineTurns _inboxTurns = new(); // the driver's reader is the one caller of Dispatch
     private readonly RemoteWatches _watches = new();
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new();
     private readonly ConcurrentDictionary<string, byte[]> _manifestBytes = new();
@@ -232,7 +233,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
             return;
         }
         if (TryDeserialize(_inbound, envelope, view, recipient, sender, out object? message))
-            recipient.Tell(message, sender);
+            _inboxTurns.Tell(recipient, message, sender);
     }
 
     /// <summary>The message of a user envelope; false (logged and counted) if its payload does not deserialize.</summary>
