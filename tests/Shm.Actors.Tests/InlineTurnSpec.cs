@@ -53,4 +53,57 @@ public sealed class InlineTurnSpec : ActorSpec
         lock (threads)
             Assert.DoesNotContain(Environment.CurrentManagedThreadId, threads);
     }
+
+    private sealed record Numbered(int Sender, int Sequence);
+
+    /// <summary>Checks each sender's sequence and answers "done" once it has <paramref name="expected"/> messages.</summary>
+    private sealed class OrderChecker : ReceiveActor
+    {
+        public OrderChecker(int expected, IActorRef report)
+        {
+            var last = new Dictionary<int, int>();
+            int count = 0;
+            Receive<Numbered>(n =>
+            {
+                if (last.TryGetValue(n.Sender, out int previous) && n.Sequence != previous + 1)
+                    report.Tell($"sender {n.Sender}: {n.Sequence} after {previous}");
+                last[n.Sender] = n.Sequence;
+                if (++count == expected)
+                    report.Tell("done");
+            });
+        }
+    }
+
+    [Fact]
+    public void Messages_posted_inline_by_one_thread_and_told_by_another_all_arrive_in_each_senders_order()
+    {
+        const int each = 20_000;
+        var actor = (LocalActorRef)Sys.ActorOf(Props.Create(() => new OrderChecker(2 * each, TestActor)));
+        var teller = new Thread(() =>
+        {
+            for (int i = 1; i <= each; i++)
+                actor.Tell(new Numbered(1, i));
+        });
+        teller.Start();
+        // Both paths: the message handed straight to an idle actor, and queued behind a turn running on another thread.
+        for (int i = 1; i <= each; i++)
+            actor.Cell.Mailbox.PostAndRunIfIdle(actor, new Envelope(new Numbered(2, i), ActorRefs.NoSender));
+        teller.Join();
+        ExpectMsg("done", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void A_message_posted_inline_to_a_stopped_actor_is_a_dead_letter()
+    {
+        var threads = new List<int>();
+        var actor = (LocalActorRef)Sys.ActorOf(Props.Create(() => new ThreadRecorder(threads, null, null)));
+        Watch(actor);
+        Sys.Stop(actor);
+        ExpectTerminated(actor);
+        Sys.EventStream.Subscribe<Event.DeadLetter>(TestActor);
+        actor.Cell.Mailbox.PostAndRunIfIdle(actor, new Envelope("too late", TestActor));
+        Assert.Equal("too late", ExpectMsg<Event.DeadLetter>().Message);
+        lock (threads)
+            Assert.Empty(threads);
+    }
 }

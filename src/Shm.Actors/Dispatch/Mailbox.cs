@@ -74,6 +74,22 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// </summary>
     public void PostAndRunIfIdle(IActorRef receiver, Envelope envelope)
     {
+        // Idle with nothing waiting (the common case on a transport thread): the message is the turn's first, so it goes
+        // straight to the actor instead of through the queue and back. The default queue only: a custom one may order,
+        // bound or count what it is given.
+        if (_queue is UnboundedMessageQueue && TryClaimTurn())
+        {
+            if (_front is not { Count: > 0 } && !_queue.HasMessages && Volatile.Read(ref _systemHead) is null && !IsClosed)
+            {
+                Run(envelope, hasFirst: true);
+            }
+            else
+            {
+                Enqueue(receiver, envelope);
+                Execute();
+            }
+            return;
+        }
         if (Enqueue(receiver, envelope) && TryClaimTurn())
             Execute();
     }
@@ -157,7 +173,10 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         lock (_drainLock) _queue.CleanUp(owner, deadLetters);
     }
 
-    public void Execute()
+    public void Execute() => Run(default, hasFirst: false);
+
+    /// <summary>A turn; <paramref name="first"/>, when given, is the user message it handles before the queue's.</summary>
+    private void Run(Envelope first, bool hasFirst)
     {
         System.Diagnostics.Debug.Assert(Volatile.Read(ref _scheduled) == 1, "a turn runs only while its mailbox is marked scheduled");
         ActorCell cell = _cell;
@@ -167,7 +186,10 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         try
         {
             ProcessSystemMessages(cell);
-            if (cell.CanProcessUserMessages) yielded = ProcessUserMessages(cell);
+            if (cell.CanProcessUserMessages)
+                yielded = ProcessUserMessages(cell, first, hasFirst);
+            else if (hasFirst)
+                Enqueue(cell.Self, first); // a system message that came meanwhile suspended or stopped the actor: in line it waits (or is a dead letter)
         }
         finally
         {
@@ -191,13 +213,18 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     }
 
     /// <summary>Handles up to <c>throughput</c> user messages; true when it stopped at that limit with mail still waiting.</summary>
-    private bool ProcessUserMessages(ActorCell cell)
+    private bool ProcessUserMessages(ActorCell cell, Envelope first, bool hasFirst)
     {
         IMessageQueue queue = _queue;
         for (int left = _throughput; left > 0; left--)
         {
             Envelope envelope;
-            if (_front is { Count: > 0 } front)
+            if (hasFirst)
+            {
+                envelope = first;
+                hasFirst = false;
+            }
+            else if (_front is { Count: > 0 } front)
             {
                 envelope = front.First!.Value;
                 front.RemoveFirst();
