@@ -106,4 +106,39 @@ public sealed class InlineTurnSpec : ActorSpec
         lock (threads)
             Assert.Empty(threads);
     }
+
+    private sealed class RecordingWatch : IInlineTurnWatch
+    {
+        public List<string> Events { get; } = [];
+
+        public void TurnBegun() => Events.Add("begun");
+
+        public void TurnEnded() => Events.Add("ended");
+    }
+
+    [Fact]
+    public void The_watch_is_told_of_a_turn_run_inline_and_of_none_when_the_turn_runs_elsewhere()
+    {
+        var threads = new List<int>();
+        var gate = new ManualResetEventSlim();
+        var entered = new ManualResetEventSlim();
+        var actor = (LocalActorRef)Sys.ActorOf(Props.Create(() => new ThreadRecorder(threads, gate, entered)));
+        actor.Tell("warm-up", TestActor);
+        ExpectMsg("warm-up");
+        AwaitCondition(() => !actor.Cell.Mailbox.IsScheduled);
+
+        var watch = new RecordingWatch();
+        actor.Cell.Mailbox.PostAndRunIfIdle(actor, new Envelope("inline", TestActor), watch);
+        Assert.Equal(["begun", "ended"], watch.Events);
+        ExpectMsg("inline");
+
+        actor.Tell("block", TestActor);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
+        watch.Events.Clear();
+        actor.Cell.Mailbox.PostAndRunIfIdle(actor, new Envelope("queued", TestActor), watch);
+        Assert.Empty(watch.Events);
+        gate.Set();
+        ExpectMsg("block");
+        ExpectMsg("queued");
+    }
 }

@@ -6,46 +6,48 @@ namespace Shm.Transport.Tests;
 public sealed class ReaderLeaseTests
 {
     [Fact]
-    public void Deliveries_that_end_between_checks_are_never_revoked()
+    public void Turns_that_end_between_checks_are_never_revoked()
     {
         var lease = new ReaderLease();
         long seen = 0;
         for (int i = 0; i < 5; i++)
         {
-            lease.BeginDelivery();
-            Assert.False(lease.RevokeIfStuck(ref seen)); // first sight of this delivery
-            Assert.True(lease.EndDelivery());
-            Assert.False(lease.RevokeIfStuck(ref seen)); // between deliveries
+            lease.TurnBegun();
+            Assert.False(lease.RevokeIfStuck(ref seen)); // first sight of this turn
+            Assert.True(lease.EndTurn());
+            Assert.False(lease.RevokeIfStuck(ref seen)); // between turns
         }
-        Assert.False(lease.TryRevokeDelivery()); // nothing running
-        lease.BeginDelivery();
-        Assert.True(lease.EndDelivery());
+        Assert.False(lease.TryRevokeTurn()); // nothing running
+        lease.TurnBegun();
+        Assert.True(lease.EndTurn());
     }
 
     [Fact]
-    public void A_delivery_seen_running_at_two_checks_is_revoked_and_its_holder_learns_it_when_it_ends()
+    public void A_turn_seen_running_at_two_checks_is_revoked_and_its_holder_learns_it_when_it_ends()
     {
         var lease = new ReaderLease();
         long seen = 0;
-        lease.BeginDelivery();
-        Assert.True(lease.EndDelivery());
-        lease.BeginDelivery();
+        lease.TurnBegun();
+        Assert.True(lease.EndTurn());
+        lease.TurnBegun();
         Assert.False(lease.RevokeIfStuck(ref seen));
+        Assert.False(lease.IsRevoked);
         Assert.True(lease.RevokeIfStuck(ref seen));
+        Assert.True(lease.IsRevoked);
         Assert.False(lease.RevokeIfStuck(ref seen)); // revoked once
-        Assert.False(lease.EndDelivery());
-        lease.BeginDelivery(); // a holder that missed it stays revoked
-        Assert.False(lease.EndDelivery());
+        Assert.False(lease.EndTurn());
+        lease.TurnBegun(); // a holder that missed it stays revoked
+        Assert.False(lease.EndTurn());
     }
 
     [Fact]
-    public void A_running_delivery_can_be_revoked_at_once_and_then_never_ends_as_held()
+    public void A_running_turn_can_be_revoked_at_once_and_then_never_ends_as_held()
     {
         var lease = new ReaderLease();
-        lease.BeginDelivery();
-        Assert.True(lease.TryRevokeDelivery());
-        Assert.False(lease.TryRevokeDelivery());
-        Assert.False(lease.EndDelivery());
+        lease.TurnBegun();
+        Assert.True(lease.TryRevokeTurn());
+        Assert.False(lease.TryRevokeTurn());
+        Assert.False(lease.EndTurn());
     }
 
     [Fact]
@@ -54,17 +56,17 @@ public sealed class ReaderLeaseTests
         for (int round = 0; round < 300; round++)
         {
             var lease = new ReaderLease();
-            lease.BeginDelivery();
+            lease.TurnBegun();
             bool ended = false;
             using var start = new Barrier(2);
             var holder = new Thread(() =>
             {
                 start.SignalAndWait();
-                ended = lease.EndDelivery();
+                ended = lease.EndTurn();
             });
             holder.Start();
             start.SignalAndWait();
-            bool revoked = lease.TryRevokeDelivery();
+            bool revoked = lease.TryRevokeTurn();
             holder.Join();
             Assert.True(ended != revoked, $"round {round}: ended {ended}, revoked {revoked}");
         }

@@ -71,27 +71,46 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// calling thread instead of queueing it: a transport thread that hands a request to an actor saves the thread-pool
     /// hand-off (a wake-up of an idle worker, several microseconds). Returns after the turn, or at once if the turn was
     /// already queued or running (it will see the message). The caller must not hold locks the actor could need.
+    /// <paramref name="watch"/>, if given, is told when the inline turn begins and ends.
     /// </summary>
-    public void PostAndRunIfIdle(IActorRef receiver, Envelope envelope)
+    public void PostAndRunIfIdle(IActorRef receiver, Envelope envelope, IInlineTurnWatch? watch = null)
     {
         // Idle with nothing waiting (the common case on a transport thread): the message is the turn's first, so it goes
         // straight to the actor instead of through the queue and back. The default queue only: a custom one may order,
         // bound or count what it is given.
         if (_queue is UnboundedMessageQueue && TryClaimTurn())
         {
-            if (_front is not { Count: > 0 } && !_queue.HasMessages && Volatile.Read(ref _systemHead) is null && !IsClosed)
+            watch?.TurnBegun();
+            try
             {
-                Run(envelope, hasFirst: true);
+                if (_front is not { Count: > 0 } && !_queue.HasMessages && Volatile.Read(ref _systemHead) is null && !IsClosed)
+                {
+                    Run(envelope, hasFirst: true);
+                }
+                else
+                {
+                    Enqueue(receiver, envelope);
+                    Execute();
+                }
             }
-            else
+            finally
             {
-                Enqueue(receiver, envelope);
-                Execute();
+                watch?.TurnEnded();
             }
             return;
         }
         if (Enqueue(receiver, envelope) && TryClaimTurn())
-            Execute();
+        {
+            watch?.TurnBegun();
+            try
+            {
+                Execute();
+            }
+            finally
+            {
+                watch?.TurnEnded();
+            }
+        }
     }
 
     /// <summary>Queues a user message; false if the mailbox is closed (the message went to dead letters instead).</summary>

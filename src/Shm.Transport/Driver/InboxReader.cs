@@ -57,6 +57,7 @@ internal sealed class InboxReader : IDisposable
         {
             return; // stopped, or the driver shut down before anyone listened
         }
+        lease.Hold();
         var take = new TakenCell(new byte[InboxCell.MaxPayload]);
         while (!_stop.IsCancellationRequested)
         {
@@ -79,9 +80,8 @@ internal sealed class InboxReader : IDisposable
                 _stop.Token.WaitHandle.WaitOne(s_wakeInterval);
                 continue;
             }
-            lease.BeginDelivery();
             Handle(in take);
-            if (!lease.EndDelivery())
+            if (lease.IsRevoked)
                 return; // a turn blocked this thread and another reads now: nothing here may be touched again
         }
     }

@@ -1,14 +1,14 @@
 namespace Shm.Transport.Driver;
 
 /// <summary>
-/// The thread of a transport reader (a node's inbox reader, its ask server), with a watchdog that replaces it when one
-/// delivery blocks it. Every <see cref="StallCheckInterval"/> the watchdog looks at the reader's <see cref="ReaderLease"/>;
-/// a delivery found running at two checks in a row has its lease revoked, and a new thread runs the reader's loop with a
-/// new lease. The stuck thread stays with the blocked actor's turn and ends once it returns.
+/// The thread of a transport reader (a node's inbox reader, its ask server), with a watchdog that replaces it when an
+/// actor's turn run inline blocks it. Every <see cref="StallCheckInterval"/> the watchdog looks at the reader's
+/// <see cref="ReaderLease"/>; a turn found running at two checks in a row has its lease revoked, and a new thread runs
+/// the reader's loop with a new lease. The stuck thread stays with the blocked turn and ends once it returns.
 /// </summary>
 internal sealed class ReaderThread : IDisposable
 {
-    /// <summary>How often the watchdog looks: a delivery blocked for 1 to 2 intervals hands the reading to a new thread.</summary>
+    /// <summary>How often the watchdog looks: a turn blocked for 1 to 2 intervals hands the reading to a new thread.</summary>
     public static readonly TimeSpan StallCheckInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly string _name;
@@ -23,7 +23,7 @@ internal sealed class ReaderThread : IDisposable
     private bool _disposed;
 
     /// <param name="name">The thread's name.</param>
-    /// <param name="run">The reader's loop; it returns when stopped or when <see cref="ReaderLease.EndDelivery"/> says the lease was revoked.</param>
+    /// <param name="run">The reader's loop: it holds the lease (<see cref="ReaderLease.Hold"/>) and returns when stopped or once the lease is revoked.</param>
     /// <param name="onTakeOver">Called on the watchdog's thread after a new thread took over (to log it).</param>
     public ReaderThread(string name, Action<ReaderLease> run, Action onTakeOver)
     {
@@ -52,15 +52,15 @@ internal sealed class ReaderThread : IDisposable
                 return;
             _lease = new ReaderLease();
             _seen = 0;
+            _takeOvers++; // before the new thread runs: what it delivers may be what someone waits for to read this count
             _thread = Start(_lease);
-            _takeOvers++;
         }
         _onTakeOver();
     }
 
     /// <summary>
     /// Stops the watchdog and waits for the reader to end; the owner has signalled its loop to stop first. A reader
-    /// blocked in a delivery is not waited for: its lease is revoked, so it touches nothing once the turn returns.
+    /// blocked in a turn is not waited for: its lease is revoked, so it touches nothing once the turn returns.
     /// </summary>
     public void Dispose()
     {
@@ -77,7 +77,7 @@ internal sealed class ReaderThread : IDisposable
         _watchdog.Dispose();
         while (!thread.Join(StallCheckInterval))
         {
-            if (lease.TryRevokeDelivery())
+            if (lease.TryRevokeTurn())
                 return;
         }
     }

@@ -31,6 +31,7 @@ internal sealed class AskServer : IDisposable
 
     private void Run(Driver.ReaderLease lease)
     {
+        lease.Hold();
         byte[] buffer = new byte[_channel.MaxRequestBytes];
         int[] lengths = new int[64];
         var ids = new RequestId[64];
@@ -40,17 +41,14 @@ internal sealed class AskServer : IDisposable
             if (taken > 0)
             {
                 int offset = 0;
-                bool holding = true;
                 for (int i = 0; i < taken; i++)
                 {
-                    // A thread whose lease was revoked still serves the rest of its batch (they are taken: nobody
-                    // else would), then stops. Serving touches no state of this loop's; replies may come from any thread.
-                    lease.BeginDelivery();
+                    // A thread whose lease was revoked still serves the rest of its batch (taken: nobody else would),
+                    // then stops. Serving touches no state of this loop's, and replies may come from any thread.
                     Serve(ids[i], buffer.AsSpan(offset, lengths[i]));
-                    holding &= lease.EndDelivery();
                     offset += lengths[i];
                 }
-                if (!holding)
+                if (lease.IsRevoked)
                     return;
                 continue;
             }
@@ -59,9 +57,8 @@ internal sealed class AskServer : IDisposable
                 // Nothing queued: wait (spinning first, per the channel's wait strategy) for one request.
                 if (_channel.TryReceive(out ShmRequest request, s_wakeInterval, _stop.Token))
                 {
-                    lease.BeginDelivery();
                     Serve(request.Id, request.Payload.Span);
-                    if (!lease.EndDelivery())
+                    if (lease.IsRevoked)
                         return;
                 }
             }

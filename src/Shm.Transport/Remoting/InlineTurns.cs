@@ -39,13 +39,14 @@ internal sealed class InlineTurns
             return;
         }
         var envelope = new Actors.Dispatch.Envelope(message, sender);
+        Driver.ReaderLease? lease = Driver.ReaderLease.Held; // told of the turn, for the reader's watchdog
         if ((++_turns & (SampleEvery - 1)) != 0)
         {
-            local.Cell.Mailbox.PostAndRunIfIdle(local, envelope);
+            local.Cell.Mailbox.PostAndRunIfIdle(local, envelope, lease);
             return;
         }
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        local.Cell.Mailbox.PostAndRunIfIdle(local, envelope);
+        local.Cell.Mailbox.PostAndRunIfIdle(local, envelope, lease);
         // A sample counts at most 4 limits: one outlier (a first call's JIT, a GC) must not send turns to the pool for long.
         long ticks = Math.Min(System.Diagnostics.Stopwatch.GetTimestamp() - start, 4 * s_limitTicks);
         _averageTicks += (ticks - _averageTicks) >> 2;
