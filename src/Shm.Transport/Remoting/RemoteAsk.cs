@@ -41,8 +41,7 @@ internal sealed class RemoteAsk<T> : TaskCompletionSource<T>
 
     public Task<T> Start(byte[] request)
     {
-        _node.Counters.MessagesSent.Add(1);
-        _node.Counters.BytesSent.Add(request.Length);
+        _node.Counters.Messages.Sent(request.Length);
         ValueTask<byte[]> reply;
         try
         {

@@ -108,8 +108,7 @@ internal sealed partial class ShmTransportNode
             writer.ResetWrittenCount();
             WriteMessage(writer, default, default, new Status.Failure(error), EnvelopeFormat.AskReply);
         }
-        Counters.MessagesSent.Add(1);
-        Counters.BytesSent.Add(writer.WrittenCount);
+        Counters.Messages.Sent(writer.WrittenCount);
         if (!channel.Reply(id, writer.WrittenSpan))
         {
             Interlocked.Increment(ref _lateAskReplies);

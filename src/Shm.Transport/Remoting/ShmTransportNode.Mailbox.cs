@@ -34,8 +34,7 @@ internal sealed partial class ShmTransportNode
         WriteMessage(writer, recipientPath, SenderPath(sender), message, EnvelopeFormat.UserMessage);
         if (!ring.TryEnqueue(writer.WrittenSpan))
             return false;
-        Counters.MessagesSent.Add(1);
-        Counters.BytesSent.Add(writer.WrittenCount);
+        Counters.Messages.Sent(writer.WrittenCount);
         return true;
     }
 

@@ -131,8 +131,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
             DeadLetter(message, sender, recipient);
             return;
         }
-        Counters.MessagesSent.Add(1);
-        Counters.BytesSent.Add(envelope.WrittenCount);
+        Counters.Messages.Sent(envelope.WrittenCount);
     }
 
     /// <summary>The envelope of a user message, in this thread's writer (valid until its next use).</summary>
@@ -210,8 +209,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     /// <summary>One envelope from the inbox, on the reader thread. Never throws: bad input is counted and dropped.</summary>
     internal void Dispatch(PeerEndpoint from, ReadOnlySpan<byte> envelope)
     {
-        Counters.MessagesReceived.Add(1);
-        Counters.BytesReceived.Add(envelope.Length);
+        Counters.Messages.Received(envelope.Length);
         if (HandshakeFormat.IsHandshake(envelope))
         {
             if (HandshakeFormat.TryRead(envelope, out Address? address, out long incarnation, out int pid) && address.Host == from.Handle.RemoteAddress.Host)
