@@ -24,6 +24,13 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     private readonly Dictionary<long, ShmAssociationHandle> _byIncarnation = [];
     private readonly Dictionary<string, ShmAssociationHandle> _byNode = [];
     private readonly HashSet<long> _departed = []; // incarnations reported down: what they left in the inbox is dropped
+    private int _handlesVersion; // bumped under the lock whenever a handle leaves _byIncarnation: the reader's cache is then stale
+
+    // The reader's last lookup (its thread only): while traffic flows most cells come from the origin before them, and
+    // the lookup then costs no lock. Valid while _handlesVersion is unchanged.
+    private long _lastOrigin;
+    private ShmAssociationHandle? _lastHandle;
+    private int _lastVersion = -1;
     private NodeDirectory? _directory;
     private NodeEntry _self;
     private ShmQueue<InboxCell>? _inbox;
@@ -150,10 +157,18 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     /// <summary>A message from the inbox, on the reader thread: routed to the association of its origin.</summary>
     internal void Deliver(long origin, byte[] buffer, int offset, int length)
     {
-        ShmAssociationHandle? handle;
+        ShmAssociationHandle? handle = _lastHandle;
+        if (handle is not null && origin == _lastOrigin && _lastVersion == Volatile.Read(ref _handlesVersion))
+        {
+            handle.Deliver(buffer, offset, length);
+            return;
+        }
         bool departed;
         lock (_byNode)
+        {
             departed = !_byIncarnation.TryGetValue(origin, out handle) && _departed.Contains(origin);
+            (_lastOrigin, _lastHandle, _lastVersion) = (origin, handle, _handlesVersion);
+        }
         // One from a node reported down was sent before it died: dropped, as a message sent to it would be. One from a
         // node whose join we have not seen yet: look at the directory now rather than drop it.
         if (departed)
@@ -260,6 +275,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             _departed.Add(entry.Incarnation);
             if (!_byIncarnation.Remove(entry.Incarnation, out handle))
                 return;
+            HandlesChanged();
             if (_byNode.TryGetValue(entry.Name, out ShmAssociationHandle? current) && ReferenceEquals(current, handle))
                 _byNode.Remove(entry.Name);
         }
@@ -270,9 +286,15 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     private void Close(ShmAssociationHandle handle, DisassociateInfo reason)
     {
         lock (_byNode)
+        {
             _byIncarnation.Remove(handle.Peer.Incarnation);
+            HandlesChanged();
+        }
         handle.Close(reason);
     }
+
+    /// <summary>Under the lock: a handle left <see cref="_byIncarnation"/>, so the reader's cached lookup must be redone.</summary>
+    private void HandlesChanged() => Volatile.Write(ref _handlesVersion, _handlesVersion + 1);
 
     public void Dispose()
     {
@@ -287,6 +309,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
         {
             handles = [.. _byIncarnation.Values];
             _byIncarnation.Clear();
+            HandlesChanged();
             _byNode.Clear();
         }
         foreach (ShmAssociationHandle handle in handles)
