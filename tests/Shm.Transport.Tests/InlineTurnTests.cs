@@ -70,14 +70,8 @@ public sealed class InlineTurnTests
     {
         using var gate = new ManualResetEventSlim();
         using var cluster = new MultiNodeCluster();
-        ActorSystem a = cluster.StartNode("a");
-        ActorSystem b = cluster.StartNode("b");
-        b.ActorOf(Props.Create(() => new Gated(gate)), "gated");
-        b.ActorOf(Props.Create(() => new Opener(gate)), "opener");
+        var (a, b, gated, opener) = StartGated(cluster, gate);
         var (collector, inbox) = Collector.Start(a, "collector");
-        cluster.AwaitMembers(a, "b");
-        IActorRef gated = a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/gated"));
-        IActorRef opener = a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/opener"));
         AwaitTurnOn(Reader, () =>
         {
             gated.Tell("where", collector);
@@ -104,13 +98,7 @@ public sealed class InlineTurnTests
     {
         using var gate = new ManualResetEventSlim();
         using var cluster = new MultiNodeCluster();
-        ActorSystem a = cluster.StartNode("a");
-        ActorSystem b = cluster.StartNode("b");
-        b.ActorOf(Props.Create(() => new Gated(gate)), "gated");
-        b.ActorOf(Props.Create(() => new Opener(gate)), "opener");
-        cluster.AwaitMembers(a, "b");
-        IActorRef gated = a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/gated"));
-        IActorRef opener = a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/opener"));
+        var (_, b, gated, opener) = StartGated(cluster, gate);
         TimeSpan timeout = TimeSpan.FromSeconds(30);
         AwaitTurnOn(AskThread, () => gated.Ask<string>("where", timeout).GetAwaiter().GetResult());
 
@@ -119,6 +107,17 @@ public sealed class InlineTurnTests
         Assert.Equal($"block:{AskThread}", await blocked);
         Assert.Equal(1, ShmTransport.NodeOf(b).AskServerTakeOvers);
         Assert.StartsWith("after:", await gated.Ask<string>("after", timeout));
+    }
+
+    /// <summary>Nodes a and b, b with a gated actor and its opener; their refs as node a resolves them.</summary>
+    private static (ActorSystem A, ActorSystem B, IActorRef Gated, IActorRef Opener) StartGated(MultiNodeCluster cluster, ManualResetEventSlim gate)
+    {
+        ActorSystem a = cluster.StartNode("a");
+        ActorSystem b = cluster.StartNode("b");
+        b.ActorOf(Props.Create(() => new Gated(gate)), "gated");
+        b.ActorOf(Props.Create(() => new Opener(gate)), "opener");
+        cluster.AwaitMembers(a, "b");
+        return (a, b, a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/gated")), a.Provider.ResolveActorRef(cluster.PathOf("b", "/user/opener")));
     }
 
     /// <summary>Asks "where" until the reply says the turn ran on <paramref name="thread"/> (the actor's start-up turn may hold it on the pool at first).</summary>
