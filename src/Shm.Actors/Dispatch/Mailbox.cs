@@ -78,38 +78,25 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         // Idle with nothing waiting (the common case on a transport thread): the message is the turn's first, so it goes
         // straight to the actor instead of through the queue and back. The default queue only: a custom one may order,
         // bound or count what it is given.
+        bool first = false;
         if (_queue is UnboundedMessageQueue && TryClaimTurn())
         {
-            watch?.TurnBegun();
-            try
-            {
-                if (_front is not { Count: > 0 } && !_queue.HasMessages && Volatile.Read(ref _systemHead) is null && !IsClosed)
-                {
-                    Run(envelope, hasFirst: true);
-                }
-                else
-                {
-                    Enqueue(receiver, envelope);
-                    Execute();
-                }
-            }
-            finally
-            {
-                watch?.TurnEnded();
-            }
+            first = _front is not { Count: > 0 } && !_queue.HasMessages && Volatile.Read(ref _systemHead) is null && !IsClosed;
+            if (!first)
+                Enqueue(receiver, envelope);
+        }
+        else if (!Enqueue(receiver, envelope) || !TryClaimTurn())
+        {
             return;
         }
-        if (Enqueue(receiver, envelope) && TryClaimTurn())
+        watch?.TurnBegun();
+        try
         {
-            watch?.TurnBegun();
-            try
-            {
-                Execute();
-            }
-            finally
-            {
-                watch?.TurnEnded();
-            }
+            Run(envelope, hasFirst: first);
+        }
+        finally
+        {
+            watch?.TurnEnded();
         }
     }
 

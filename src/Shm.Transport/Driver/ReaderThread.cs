@@ -13,7 +13,7 @@ internal sealed class ReaderThread : IDisposable
 
     private readonly string _name;
     private readonly Action<ReaderLease> _run;
-    private readonly Action _onTakeOver;
+    private readonly Action<int> _onTakeOver;
     private readonly Lock _gate = new();
     private readonly Timer _watchdog;
     private ReaderLease _lease = new();
@@ -24,8 +24,8 @@ internal sealed class ReaderThread : IDisposable
 
     /// <param name="name">The thread's name.</param>
     /// <param name="run">The reader's loop: it holds the lease (<see cref="ReaderLease.Hold"/>) and returns when stopped or once the lease is revoked.</param>
-    /// <param name="onTakeOver">Called on the watchdog's thread after a new thread took over (to log it).</param>
-    public ReaderThread(string name, Action<ReaderLease> run, Action onTakeOver)
+    /// <param name="onTakeOver">Called on the watchdog's thread after a new thread took over, with the take-overs so far (to log it).</param>
+    public ReaderThread(string name, Action<ReaderLease> run, Action<int> onTakeOver)
     {
         _name = name;
         _run = run;
@@ -46,16 +46,17 @@ internal sealed class ReaderThread : IDisposable
 
     private void Check()
     {
+        int takeOvers;
         lock (_gate)
         {
             if (_disposed || !_lease.RevokeIfStuck(ref _seen))
                 return;
             _lease = new ReaderLease();
             _seen = 0;
-            _takeOvers++; // before the new thread runs: what it delivers may be what someone waits for to read this count
+            takeOvers = ++_takeOvers; // before the new thread runs: what it delivers may be what someone waits for to read this count
             _thread = Start(_lease);
         }
-        _onTakeOver();
+        _onTakeOver(takeOvers);
     }
 
     /// <summary>

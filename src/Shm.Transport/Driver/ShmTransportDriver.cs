@@ -40,7 +40,6 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     private Address? _bound;
     private long _corrupt;
     private long _dropped;
-    private long _stalls;
     private int _disposed;
 
     public ShmTransportDriver(string system, ShmTransportOptions options, ILoggingAdapter log)
@@ -212,10 +211,10 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             _log.Error(error, "Inbox {0} is corrupt; its reader retries: {1}", _self.InboxName, error.Message);
     }
 
-    /// <summary>An actor's turn blocked the inbox reader and a new thread reads in its place: logged at most ten times.</summary>
-    internal void ReportStalledReader()
+    /// <summary>An actor's turn blocked the inbox reader and a new thread reads in its place: logged the first ten times.</summary>
+    internal void ReportStalledReader(int takeOvers)
     {
-        if (Interlocked.Increment(ref _stalls) <= 10)
+        if (takeOvers <= 10)
             _log.Warning("An actor's turn blocked the reader of inbox {0} for over {1} ms; a new thread reads in its place. Actors should not block: "
                 + "one that waits for a message this node has yet to read would otherwise hang the node.", _self.InboxName, ReaderThread.StallCheckInterval.TotalMilliseconds);
     }

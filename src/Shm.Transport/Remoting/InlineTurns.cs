@@ -40,13 +40,11 @@ internal sealed class InlineTurns
         }
         var envelope = new Actors.Dispatch.Envelope(message, sender);
         Driver.ReaderLease? lease = Driver.ReaderLease.Held; // told of the turn, for the reader's watchdog
-        if ((++_turns & (SampleEvery - 1)) != 0)
-        {
-            local.Cell.Mailbox.PostAndRunIfIdle(local, envelope, lease);
-            return;
-        }
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        bool timed = (++_turns & (SampleEvery - 1)) == 0;
+        long start = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         local.Cell.Mailbox.PostAndRunIfIdle(local, envelope, lease);
+        if (!timed)
+            return;
         // A sample counts at most 4 limits: one outlier (a first call's JIT, a GC) must not send turns to the pool for long.
         long ticks = Math.Min(System.Diagnostics.Stopwatch.GetTimestamp() - start, 4 * s_limitTicks);
         _averageTicks += (ticks - _averageTicks) >> 2;

@@ -15,7 +15,6 @@ internal sealed partial class ShmTransportNode
     private AskServer? _askServer;
     private ShmReqRepServer? _askChannel;
     private long _lateAskReplies;
-    private long _askServerStalls;
 
     /// <summary>Replies to asks that arrived after their asker gave up (rejected by the slot's generation check).</summary>
     public long LateAskReplyCount => Interlocked.Read(ref _lateAskReplies);
@@ -38,10 +37,10 @@ internal sealed partial class ShmTransportNode
     /// <summary>How many times a new ask server thread took over from one blocked in an actor's turn (for tests).</summary>
     internal int AskServerTakeOvers => _askServer?.TakeOvers ?? 0;
 
-    /// <summary>An actor's turn blocked the ask server and a new thread serves in its place: logged at most ten times.</summary>
-    internal void ReportStalledAskServer()
+    /// <summary>An actor's turn blocked the ask server and a new thread serves in its place: logged the first ten times.</summary>
+    internal void ReportStalledAskServer(int takeOvers)
     {
-        if (Interlocked.Increment(ref _askServerStalls) <= 10)
+        if (takeOvers <= 10)
             _system.Log.Warning("An actor's turn blocked the ask server of node {0} for over {1} ms; a new thread serves asks in its place. "
                 + "Actors should not block.", _local.DefaultAddress, ReaderThread.StallCheckInterval.TotalMilliseconds);
     }
