@@ -14,17 +14,20 @@ internal sealed class InboundResolver(IActorRefProvider local, IActorRefProvider
     private readonly Utf8KeyCache<IActorRef> _senders = new(65_536);
     private readonly Utf8KeyCache<string> _manifests = new(4096);
     private readonly string _addressPrefix = local.DefaultAddress.ToString();
+    private Func<IActorRef, bool>? _isLive; // one delegate, not one per lookup
+
+    private Func<IActorRef, bool> Live => _isLive ??= IsLive;
 
     /// <summary>The local actor an envelope is for (dead letters if there is none).</summary>
     public IActorRef Recipient(ReadOnlySpan<byte> envelope, in EnvelopeView view) =>
         _recipients.GetOrAdd(envelope.Slice(view.RecipientOffset, view.RecipientLength),
-            static (path, self) => self._local.ResolveActorRef(self._addressPrefix + path), this, IsLive);
+            static (path, self) => self._local.ResolveActorRef(self._addressPrefix + path), this, Live);
 
     /// <summary>The envelope's sender (local or remote), or null if it has none.</summary>
     public IActorRef? Sender(ReadOnlySpan<byte> envelope, in EnvelopeView view) =>
         view.SenderLength == 0
             ? null
-            : _senders.GetOrAdd(envelope.Slice(view.SenderOffset, view.SenderLength), static (path, self) => self._provider.ResolveActorRef(path), this, IsLive);
+            : _senders.GetOrAdd(envelope.Slice(view.SenderOffset, view.SenderLength), static (path, self) => self._provider.ResolveActorRef(path), this, Live);
 
     /// <summary>The envelope's manifest ("" if it has none).</summary>
     public string Manifest(ReadOnlySpan<byte> envelope, in EnvelopeView view) =>

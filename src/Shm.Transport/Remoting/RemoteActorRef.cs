@@ -37,6 +37,9 @@ internal sealed class RemoteActorRef : InternalActorRef, IAskTarget
     /// <summary>The shm-mailbox ring lookup of this actor's path (set on the first Tell).</summary>
     internal ShmTransportNode.MailboxRingLink? MailboxLink { get; set; }
 
+    /// <summary>The node's last lookup of this ref's peer (see ShmTransportNode.PeerOf).</summary>
+    internal ShmTransportNode.PeerLookup? Peer { get; set; }
+
     public override void Tell(object message, IActorRef? sender)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -58,7 +58,7 @@ internal sealed partial class ShmTransportNode
             return Task.FromCanceled<T>(cancellationToken);
         if (_askClients is null)
             return Task.FromException<T>(new NotSupportedException($"The transport driver {_driver.GetType().Name} does not support Ask across nodes."));
-        if (!_peers.TryGetValue(target.Node, out PeerEndpoint? peer) || !peer.IsUp)
+        if (PeerOf(target) is not { IsUp: true } peer)
             return Task.FromException<T>(NodeDown(target, null));
         byte[] request;
         try

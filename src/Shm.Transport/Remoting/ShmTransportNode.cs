@@ -30,12 +30,15 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     internal TransportDriver Driver => _driver;
     private readonly long _incarnation;
     private readonly ConcurrentDictionary<string, PeerEndpoint> _peers = new();
+    private int _peersVersion; // bumped after every change of _peers, which invalidates the lookups refs cache
     private readonly ConcurrentDictionary<string, RemoteActorRef> _remoteRefs = new();
     private readonly InboundResolver _inbound;
     private readonly InlineTurns _inboxTurns = new(); // the driver's reader is the one caller of Dispatch
     private readonly RemoteWatches _watches = new();
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new(); // refs not the runtime's own
     private readonly ConcurrentDictionary<string, byte[]> _manifestBytes = new();
+    private int _manifestCount;
+    private ManifestEncoding _lastManifest = new("", []);
     private readonly byte[] _handshake;
     private readonly IDisposable _metrics;
     private long _deadLetters;
@@ -100,6 +103,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         if (_peers.TryGetValue(node, out PeerEndpoint? old))
             OnPeerDown(old, died: true);
         _peers[node] = peer;
+        Interlocked.Increment(ref _peersVersion);
         handle.ReadHandlerSource.TrySetResult(peer);
         handle.Write(_handshake);
     }
@@ -120,7 +124,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
                 DeadLetter(message, sender, recipient);
             return;
         }
-        if (!_peers.TryGetValue(recipient.Node, out PeerEndpoint? peer))
+        if (PeerOf(recipient) is not { } peer)
         {
             DeadLetter(message, sender, recipient);
             return;
@@ -133,6 +137,21 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         }
         Counters.Messages.Sent(envelope.WrittenCount);
     }
+
+    /// <summary>The association of <paramref name="recipient"/>'s node, or null; the ref keeps the lookup until the peers change.</summary>
+    private PeerEndpoint? PeerOf(RemoteActorRef recipient)
+    {
+        // The version is read before the lookup: a change after it makes the stored lookup stale, never the other way.
+        int version = Volatile.Read(ref _peersVersion);
+        if (recipient.Peer is { } cached && cached.Version == version)
+            return cached.Endpoint;
+        _peers.TryGetValue(recipient.Node, out PeerEndpoint? peer);
+        recipient.Peer = new PeerLookup(peer, version);
+        return peer;
+    }
+
+    /// <summary>A ref's cached peer lookup: the endpoint (null: none) as of a version of the peer table.</summary>
+    internal sealed record PeerLookup(PeerEndpoint? Endpoint, int Version);
 
     /// <summary>The envelope of a user message, in this thread's writer (valid until its next use).</summary>
     /// <exception cref="System.Runtime.Serialization.SerializationException">The message cannot be serialized.</exception>
@@ -181,7 +200,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
 
     private bool SendSystem(RemoteActorRef target, SystemEnvelopeKind kind, IActorRef other, int flags = 0)
     {
-        if (!_peers.TryGetValue(target.Node, out PeerEndpoint? peer))
+        if (PeerOf(target) is not { } peer)
             return false;
         ArrayBufferWriter<byte> writer = Writer();
         EnvelopeFormat.WriteHeader(writer, target.PathInNodeUtf8, SenderPath(other), (int)kind | flags, default, EnvelopeFormat.SystemMessage);
@@ -196,15 +215,34 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     }
 
     /// <summary>The sender field: the ref's full path with uid, UTF-8, computed once per ref (refs are immutable).</summary>
-    private ReadOnlySpan<byte> SenderPath(IActorRef? sender) =>
-        sender is null
-            ? default
-            : _senderPaths.GetValue(sender, static s => Encoding.UTF8.GetBytes(Actors.Serialization.Serialization.SerializedActorPath(s)));
+    private ReadOnlySpan<byte> SenderPath(IActorRef? sender) => sender switch
+    {
+        null => default,
+        InternalActorRef own => own.SerializedPathUtf8 ??= EncodePath(own),
+        _ => _senderPaths.GetValue(sender, EncodePath),
+    };
 
-    private byte[] ManifestBytes(string manifest) =>
-        _manifestBytes.Count < 4096
-            ? _manifestBytes.GetOrAdd(manifest, static m => Encoding.UTF8.GetBytes(m))
-            : _manifestBytes.TryGetValue(manifest, out byte[]? cached) ? cached : Encoding.UTF8.GetBytes(manifest);
+    private static byte[] EncodePath(IActorRef actorRef) => Encoding.UTF8.GetBytes(Actors.Serialization.Serialization.SerializedActorPath(actorRef));
+
+    /// <summary>A manifest's UTF-8 bytes: the last one (a stream of one message type repeats it), else a bounded table.</summary>
+    private byte[] ManifestBytes(string manifest)
+    {
+        ManifestEncoding last = _lastManifest; // an immutable pair: read whole
+        if (ReferenceEquals(last.Text, manifest))
+            return last.Bytes;
+        if (!_manifestBytes.TryGetValue(manifest, out byte[]? bytes))
+        {
+            bytes = Encoding.UTF8.GetBytes(manifest);
+            if (Volatile.Read(ref _manifestCount) < MaxCachedManifests && _manifestBytes.TryAdd(manifest, bytes))
+                Interlocked.Increment(ref _manifestCount);
+        }
+        _lastManifest = new ManifestEncoding(manifest, bytes);
+        return bytes;
+    }
+
+    private const int MaxCachedManifests = 4096;
+
+    private sealed record ManifestEncoding(string Text, byte[] Bytes);
 
     /// <summary>One envelope from the inbox, on the reader thread. Never throws: bad input is counted and dropped.</summary>
     internal void Dispatch(PeerEndpoint from, ReadOnlySpan<byte> envelope)
@@ -306,7 +344,8 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     internal void OnPeerDown(PeerEndpoint peer, bool died)
     {
         string node = peer.Handle.RemoteAddress.Host!;
-        _peers.TryRemove(new(node, peer));
+        if (_peers.TryRemove(new(node, peer)))
+            Interlocked.Increment(ref _peersVersion);
         _askClients?.NodeDown(node, peer.Incarnation);
         if (_disposing || !peer.MarkDown())
             return;

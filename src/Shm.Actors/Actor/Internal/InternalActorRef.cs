@@ -19,6 +19,13 @@ internal abstract class InternalActorRef : IActorRef
 
     public virtual bool IsLocal => true;
 
+    /// <summary>
+    /// <see cref="Serialization.Serialization.SerializedActorPath"/> of this ref in UTF-8, once a transport has needed it
+    /// (a sender field is written for every message; a ref's path never changes). Set racily: every writer stores the
+    /// same bytes.
+    /// </summary>
+    internal byte[]? SerializedPathUtf8;
+
     /// <summary>Asks the actor to stop (the system message <c>Terminate</c>).</summary>
     public virtual void Stop() { }
 
