@@ -35,10 +35,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     private readonly InboundResolver _inbound;
     private readonly InlineTurns _inboxTurns = new(); // the driver's reader is the one caller of Dispatch
     private readonly RemoteWatches _watches = new();
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new(); // refs not the runtime's own
-    private readonly ConcurrentDictionary<string, byte[]> _manifestBytes = new();
-    private int _manifestCount;
-    private ManifestEncoding _lastManifest = new("", []);
+    private readonly EnvelopeFieldCache _fields = new();
     private readonly byte[] _handshake;
     private readonly IDisposable _metrics;
     private long _deadLetters;
@@ -171,7 +168,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     private void WriteMessage(ArrayBufferWriter<byte> writer, ReadOnlySpan<byte> recipient, ReadOnlySpan<byte> sender, object message, byte kind)
     {
         Actors.Serialization.Serializer serializer = _system.Serialization.FindSerializerFor(message);
-        ReadOnlySpan<byte> manifest = serializer.IncludeManifest ? ManifestBytes(serializer.Manifest(message)) : default;
+        ReadOnlySpan<byte> manifest = serializer.IncludeManifest ? _fields.Manifest(serializer.Manifest(message)) : default;
         EnvelopeFormat.WriteHeader(writer, recipient, sender, serializer.Identifier, manifest, kind);
         serializer.ToBinary(message, writer);
     }
@@ -214,35 +211,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         return writer;
     }
 
-    /// <summary>The sender field: the ref's full path with uid, UTF-8, computed once per ref (refs are immutable).</summary>
-    private ReadOnlySpan<byte> SenderPath(IActorRef? sender) => sender switch
-    {
-        null => default,
-        InternalActorRef own => own.SerializedPathUtf8 ??= EncodePath(own),
-        _ => _senderPaths.GetValue(sender, EncodePath),
-    };
-
-    private static byte[] EncodePath(IActorRef actorRef) => Encoding.UTF8.GetBytes(Actors.Serialization.Serialization.SerializedActorPath(actorRef));
-
-    /// <summary>A manifest's UTF-8 bytes: the last one (a stream of one message type repeats it), else a bounded table.</summary>
-    private byte[] ManifestBytes(string manifest)
-    {
-        ManifestEncoding last = _lastManifest; // an immutable pair: read whole
-        if (ReferenceEquals(last.Text, manifest))
-            return last.Bytes;
-        if (!_manifestBytes.TryGetValue(manifest, out byte[]? bytes))
-        {
-            bytes = Encoding.UTF8.GetBytes(manifest);
-            if (Volatile.Read(ref _manifestCount) < MaxCachedManifests && _manifestBytes.TryAdd(manifest, bytes))
-                Interlocked.Increment(ref _manifestCount);
-        }
-        _lastManifest = new ManifestEncoding(manifest, bytes);
-        return bytes;
-    }
-
-    private const int MaxCachedManifests = 4096;
-
-    private sealed record ManifestEncoding(string Text, byte[] Bytes);
+    private ReadOnlySpan<byte> SenderPath(IActorRef? sender) => _fields.SenderPath(sender);
 
     /// <summary>One envelope from the inbox, on the reader thread. Never throws: bad input is counted and dropped.</summary>
     internal void Dispatch(PeerEndpoint from, ReadOnlySpan<byte> envelope)
