@@ -70,6 +70,7 @@ public sealed class DistributedPubSub
         WaitStrategy = options.WaitStrategy;
         _segmentDirectory = options.SegmentDirectory;
         _encoder = new TopicEventEncoder(system);
+        IsReusable = Remoting.ResolvedRefs.Cacheable(system.DeadLetters);
         var actor = (InternalActorRef)((ActorSystemImpl)system).SystemActorOf(Props.Create(() => new MediatorActor(this)), MediatorName);
         Mediator = new MediatorRef(actor, this);
         system.RegisterOnTermination(Close);
@@ -186,9 +187,8 @@ public sealed class DistributedPubSub
             DeadLetter(message, sender, _closed ? "the system has terminated" : $"the slowest node stayed a whole ring behind for {Settings.PublishTimeout}");
     }
 
-    /// <summary>Whether a sender resolved from an event may be cached (not dead letters, not a stopped local actor).</summary>
-    internal bool IsReusable(IActorRef resolved) =>
-        !ReferenceEquals(resolved, System.DeadLetters) && resolved is not InternalActorRef { IsLocal: true, IsTerminated: true };
+    /// <summary>Whether a sender resolved from an event may be cached (see <see cref="Remoting.ResolvedRefs"/>).</summary>
+    internal Func<IActorRef, bool> IsReusable { get; }
 
     internal void CountLost(long lost) => Interlocked.Add(ref _lost, lost);
 

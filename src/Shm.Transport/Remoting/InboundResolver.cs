@@ -14,20 +14,18 @@ internal sealed class InboundResolver(IActorRefProvider local, IActorRefProvider
     private readonly Utf8KeyCache<IActorRef> _senders = new(65_536);
     private readonly Utf8KeyCache<string> _manifests = new(4096);
     private readonly string _addressPrefix = local.DefaultAddress.ToString();
-    private Func<IActorRef, bool>? _isLive; // one delegate, not one per lookup
-
-    private Func<IActorRef, bool> Live => _isLive ??= IsLive;
+    private readonly Func<IActorRef, bool> _cacheable = ResolvedRefs.Cacheable(local.DeadLetters);
 
     /// <summary>The local actor an envelope is for (dead letters if there is none).</summary>
     public IActorRef Recipient(ReadOnlySpan<byte> envelope, in EnvelopeView view) =>
         _recipients.GetOrAdd(envelope.Slice(view.RecipientOffset, view.RecipientLength),
-            static (path, self) => self._local.ResolveActorRef(self._addressPrefix + path), this, Live);
+            static (path, self) => self._local.ResolveActorRef(self._addressPrefix + path), this, _cacheable);
 
     /// <summary>The envelope's sender (local or remote), or null if it has none.</summary>
     public IActorRef? Sender(ReadOnlySpan<byte> envelope, in EnvelopeView view) =>
         view.SenderLength == 0
             ? null
-            : _senders.GetOrAdd(envelope.Slice(view.SenderOffset, view.SenderLength), static (path, self) => self._provider.ResolveActorRef(path), this, Live);
+            : _senders.GetOrAdd(envelope.Slice(view.SenderOffset, view.SenderLength), static (path, self) => self._provider.ResolveActorRef(path), this, _cacheable);
 
     /// <summary>The envelope's manifest ("" if it has none).</summary>
     public string Manifest(ReadOnlySpan<byte> envelope, in EnvelopeView view) =>
@@ -37,11 +35,4 @@ internal sealed class InboundResolver(IActorRefProvider local, IActorRefProvider
 
     private readonly IActorRefProvider _local = local;
     private readonly IActorRefProvider _provider = provider;
-
-    /// <summary>
-    /// Whether a resolved ref may be reused: not dead letters (an unknown path may name an actor created later) and not a
-    /// stopped local actor (a path without uid then names its successor).
-    /// </summary>
-    private bool IsLive(IActorRef resolved) =>
-        !ReferenceEquals(resolved, _local.DeadLetters) && resolved is not InternalActorRef { IsLocal: true, IsTerminated: true };
 }
