@@ -17,7 +17,7 @@ internal sealed class InboxReader : IDisposable
     private long _yieldTicks = s_minYieldTicks; // the reader's thread only
     private readonly ShmTransportDriver _node;
     private readonly ShmQueue<InboxCell> _inbox;
-    private readonly ReaderThread _thread;
+    private readonly WatchedReader _thread;
     private readonly CancellationTokenSource _stop = new();
     private readonly MessageAssembler _assembler;
     private readonly ConcurrentQueue<long> _forgotten = new();
@@ -31,7 +31,7 @@ internal sealed class InboxReader : IDisposable
         _assembler = new MessageAssembler(options.MaxMessageBytes);
         _spin = options.WaitStrategy == ShmWaitStrategy.SpinThenSleep;
         _listening = listening;
-        _thread = new ReaderThread($"Shm inbox {options.NodeName}", Run, node.ReportStalledReader);
+        _thread = new WatchedReader($"Shm inbox {options.NodeName}", Run, node.ReportStalledReader);
     }
 
     /// <summary>How many times a new thread took over from a reader blocked in an actor's turn.</summary>

@@ -216,7 +216,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     {
         if (takeOvers <= 10)
             _log.Warning("An actor's turn blocked the reader of inbox {0} for over {1} ms; a new thread reads in its place. Actors should not block: "
-                + "one that waits for a message this node has yet to read would otherwise hang the node.", _self.InboxName, ReaderThread.StallCheckInterval.TotalMilliseconds);
+                + "one that waits for a message this node has yet to read would otherwise hang the node.", _self.InboxName, WatchedReader.StallCheckInterval.TotalMilliseconds);
     }
 
     internal void CountCorrupt()

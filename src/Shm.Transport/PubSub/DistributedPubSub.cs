@@ -192,6 +192,14 @@ public sealed class DistributedPubSub
 
     internal void CountLost(long lost) => Interlocked.Add(ref _lost, lost);
 
+    /// <summary>A subscriber's turn blocked a topic reader and a new loop took over (the first few times are logged).</summary>
+    internal void ReportStalledTopicReader(string topic, int takeOvers)
+    {
+        if (takeOvers <= MaxLoggedProblems)
+            Log.Warning("A subscriber's turn blocked the reader of topic '{0}' for over {1} ms; a new loop reads in its place. Actors should not block: "
+                + "one that waits for a later event of its topic would otherwise stop the topic on this node.", topic, Driver.WatchedReader.StallCheckInterval.TotalMilliseconds);
+    }
+
     internal void CountCorrupt(string topic)
     {
         if (Interlocked.Increment(ref _corrupt) <= MaxLoggedProblems)
@@ -203,6 +211,9 @@ public sealed class DistributedPubSub
         if (Interlocked.Increment(ref _undeserializable) <= MaxLoggedProblems)
             Log.Warning(error, "Skipped an event of topic '{0}': its payload (serializer {1}) could not be deserialized: {2}", topic, serializerId, error.Message);
     }
+
+    /// <summary>Take-overs from topic readers blocked in a subscriber's turn, over this node's current readers.</summary>
+    internal int TopicReaderTakeOvers => _readers.Keys.Sum(reader => reader.TakeOvers);
 
     internal void Track(TopicReader reader) => _readers[reader] = true;
 

@@ -11,7 +11,9 @@ namespace Shm.Transport.PubSub;
 /// once, decodes it once, and Tells it to every local subscriber with the publisher as sender. A gap (the ring lapped
 /// this reader) is told to every subscriber as <see cref="TopicEventsLost"/> at the point of the stream where it
 /// happened. Runs as an async loop on the thread pool: it spins briefly when the ring is empty, then awaits the
-/// ring's futex-based poll, which holds no thread while it waits.
+/// ring's futex-based poll, which holds no thread while it waits. While the subscribers are quick it runs the last
+/// one's turn itself (see <see cref="InlineTurns"/>), so a node with one subscriber handles each event on one thread
+/// instead of two; a turn that blocks the loop has a new loop take over (see <see cref="Driver.WatchedReader"/>).
 /// </summary>
 /// <remarks>
 /// The subscriber list is replaced whole by the mediator (<see cref="SetSubscribers"/>) and read after each event is
@@ -34,7 +36,8 @@ internal sealed class TopicReader : IDisposable
     private readonly Utf8KeyCache<string> _manifests = new(1024);
     private readonly bool _spin;
     private readonly int _maxPending;
-    private readonly Task _loop;
+    private readonly InlineTurns _turns = new();
+    private readonly Driver.WatchedReader _loop;
     private Subscriber[] _subscribers;
 
     /// <summary>Positions a cursor at the ring's end (so the caller may acknowledge at once) and starts reading.</summary>
@@ -47,11 +50,14 @@ internal sealed class TopicReader : IDisposable
         _subscribers = ToEntries(subscribers);
         _cursor = ring.Subscribe();
         owner.Track(this);
-        _loop = Task.Run(RunAsync);
+        _loop = Driver.WatchedReader.OnThreadPool(RunAsync, takeOvers => owner.ReportStalledTopicReader(ring.Topic, takeOvers));
     }
 
     /// <summary>Completes when the loop has ended and the cursor is released.</summary>
-    public Task Completion => _loop;
+    public Task Completion => _loop.Current;
+
+    /// <summary>How many times a new loop took over from one blocked in a subscriber's turn.</summary>
+    public int TakeOvers => _loop.TakeOvers;
 
     /// <summary>Replaces the subscribers (the mediator's thread); later events go to the new list only.</summary>
     public void SetSubscribers(IReadOnlyCollection<IActorRef> subscribers) => Volatile.Write(ref _subscribers, ToEntries(subscribers));
@@ -62,7 +68,7 @@ internal sealed class TopicReader : IDisposable
     private static Subscriber[] ToEntries(IReadOnlyCollection<IActorRef> subscribers) =>
         [.. subscribers.Select(s => new Subscriber(s, (s.Unwrap() as LocalActorRef)?.Cell.Mailbox))];
 
-    private async Task RunAsync()
+    private async Task RunAsync(Driver.ReaderLease lease)
     {
         byte[] buffer = new byte[_ring.MaxEventBytes];
         CancellationToken stop = _stop.Token;
@@ -76,7 +82,9 @@ internal sealed class TopicReader : IDisposable
                 {
                     if (lost != 0)
                         ReportLoss(lost);
-                    Dispatch(buffer.AsSpan(0, length));
+                    Dispatch(buffer.AsSpan(0, length), lease);
+                    if (lease.IsRevoked)
+                        return; // a subscriber's turn blocked this loop and another reads now: nothing here may be touched again
                     read++;
                 }
                 if (read != 0)
@@ -94,20 +102,25 @@ internal sealed class TopicReader : IDisposable
                 long lostWaiting = _cursor.OverflowCount + _cursor.SkippedCount - lossBefore;
                 if (lostWaiting != 0)
                     ReportLoss(lostWaiting);
-                Dispatch(message);
+                Dispatch(message, lease);
+                if (lease.IsRevoked)
+                    return;
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        catch (Exception error)
+        catch (Exception error) when (!lease.IsRevoked)
         {
             _owner.Log.Error(error, "The reader of topic '{0}' on this node stopped: {1}; its subscribers receive nothing more until they subscribe again.", _ring.Topic, error.Message);
         }
         finally
         {
-            _cursor.Dispose();
-            _owner.Untrack(this); // _stop stays undisposed: Dispose may still cancel it, and it holds no timer
+            if (!lease.IsRevoked)
+            {
+                _cursor.Dispose();
+                _owner.Untrack(this); // _stop stays undisposed: Dispose may still cancel it, and it holds no timer
+            }
         }
     }
 
@@ -154,8 +167,12 @@ internal sealed class TopicReader : IDisposable
             subscriber.Ref.Tell(notice, _owner.Mediator);
     }
 
-    /// <summary>Decodes one event and Tells it to every current subscriber. Bad input is counted and skipped.</summary>
-    private void Dispatch(ReadOnlySpan<byte> encoded)
+    /// <summary>
+    /// Decodes one event and Tells it to every current subscriber. Bad input is counted and skipped. The last
+    /// subscriber's turn may run here (see <see cref="InlineTurns"/>): the others have the event by then, so a new loop
+    /// that takes over from a turn that blocks delivers the next events behind it.
+    /// </summary>
+    private void Dispatch(ReadOnlySpan<byte> encoded, Driver.ReaderLease lease)
     {
         if (!EnvelopeFormat.TryRead(encoded, out EnvelopeView view)
             || view.Kind != EnvelopeFormat.UserMessage
@@ -181,8 +198,11 @@ internal sealed class TopicReader : IDisposable
             return;
         }
         // Read after the event was taken: see the remarks on ordering against Subscribe/Unsubscribe acknowledgements.
-        foreach (Subscriber subscriber in Volatile.Read(ref _subscribers))
-            subscriber.Ref.Tell(message, sender);
+        Subscriber[] subscribers = Volatile.Read(ref _subscribers);
+        for (int i = 0; i < subscribers.Length - 1; i++)
+            subscribers[i].Ref.Tell(message, sender);
+        if (subscribers.Length != 0)
+            _turns.Tell(subscribers[^1].Ref, message, sender, lease);
     }
 
     /// <summary>A subscriber and, when it is an actor of this process, its mailbox (for the pressure check).</summary>

@@ -14,7 +14,7 @@ internal sealed class AskServer : IDisposable
     private readonly ShmTransportNode _node;
     private readonly ShmReqRepServer _channel;
     private readonly InboundResolver _resolver;
-    private readonly Driver.ReaderThread _thread;
+    private readonly Driver.WatchedReader _thread;
     private readonly CancellationTokenSource _stop = new();
     private readonly InlineTurns _turns = new();
 
@@ -23,7 +23,7 @@ internal sealed class AskServer : IDisposable
         _node = node;
         _channel = channel;
         _resolver = resolver;
-        _thread = new Driver.ReaderThread($"Shm asks {nodeName}", Run, node.ReportStalledAskServer);
+        _thread = new Driver.WatchedReader($"Shm asks {nodeName}", Run, node.ReportStalledAskServer);
     }
 
     /// <summary>How many times a new thread took over from one blocked in an actor's turn.</summary>

@@ -4,12 +4,12 @@ using Shm.Actors.Internal;
 namespace Shm.Transport.Remoting;
 
 /// <summary>
-/// Tells messages arriving on one transport thread (the inbox reader, the ask server) to their local recipients. While
+/// Tells messages arriving on one transport reader (the inbox reader, the ask server, a topic reader) to their local recipients. While
 /// the actors answering here are quick (their turns run at most <see cref="Limit"/> on average), an idle recipient's
 /// turn runs on the calling thread: the message and its reply then cost no thread-pool hand-off (the wake-up of an idle
 /// worker, several microseconds, and a core the two nodes' threads compete for). A slow actor makes the average rise
 /// and turns go to the pool again, so one slow actor cannot hold up the others' messages for long; one that blocks is
-/// the reader's watchdog's business (see <see cref="Driver.ReaderThread"/>).
+/// the reader's watchdog's business (see <see cref="Driver.WatchedReader"/>).
 /// </summary>
 /// <remarks>
 /// Used by one thread at a time (a reader taken over by the watchdog may still finish a turn here: the average is a
@@ -30,7 +30,14 @@ internal sealed class InlineTurns
     private uint _turns;
 
     /// <summary>Tells <paramref name="message"/>, running the recipient's turn here when it is local, idle and turns are quick.</summary>
-    public void Tell(IActorRef recipient, object message, IActorRef? sender)
+    public void Tell(IActorRef recipient, object message, IActorRef? sender) => Tell(recipient, message, sender, Driver.ReaderLease.Held);
+
+    /// <summary>Tell from a reader whose loop is not a thread of its own (it passes its lease rather than holding it on a thread).</summary>
+    /// <param name="recipient">The recipient.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="sender">The sender, or null.</param>
+    /// <param name="lease">The reader's lease, told of an inline turn for its watchdog; null: no watchdog.</param>
+    public void Tell(IActorRef recipient, object message, IActorRef? sender, Driver.ReaderLease? lease)
     {
         if (recipient is not LocalActorRef local || _averageTicks > s_limitTicks)
         {
@@ -39,7 +46,6 @@ internal sealed class InlineTurns
             return;
         }
         var envelope = new Actors.Dispatch.Envelope(message, sender);
-        Driver.ReaderLease? lease = Driver.ReaderLease.Held; // told of the turn, for the reader's watchdog
         bool timed = (++_turns & (SampleEvery - 1)) == 0;
         long start = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         local.Cell.Mailbox.PostAndRunIfIdle(local, envelope, lease);

@@ -42,7 +42,7 @@ internal sealed partial class ShmTransportNode
     {
         if (takeOvers <= 10)
             _system.Log.Warning("An actor's turn blocked the ask server of node {0} for over {1} ms; a new thread serves asks in its place. "
-                + "Actors should not block.", _local.DefaultAddress, ReaderThread.StallCheckInterval.TotalMilliseconds);
+                + "Actors should not block.", _local.DefaultAddress, WatchedReader.StallCheckInterval.TotalMilliseconds);
     }
 
     internal ActorPath TempPath() => _local.TempPath();
