@@ -211,13 +211,10 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             _log.Error(error, "Inbox {0} is corrupt; its reader retries: {1}", _self.InboxName, error.Message);
     }
 
-    /// <summary>An actor's turn blocked the inbox reader and a new thread reads in its place: logged the first ten times.</summary>
-    internal void ReportStalledReader(int takeOvers)
-    {
-        if (takeOvers <= 10)
-            _log.Warning("An actor's turn blocked the reader of inbox {0} for over {1} ms; a new thread reads in its place. Actors should not block: "
+    /// <summary>An actor's turn blocked the inbox reader and a new thread reads in its place (the first few times).</summary>
+    internal void ReportStalledReader() =>
+        _log.Warning("An actor's turn blocked the reader of inbox {0} for over {1} ms; a new thread reads in its place. Actors should not block: "
                 + "one that waits for a message this node has yet to read would otherwise hang the node.", _self.InboxName, WatchedReader.StallCheckInterval.TotalMilliseconds);
-    }
 
     internal void CountCorrupt()
     {

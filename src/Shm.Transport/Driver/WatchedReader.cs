@@ -12,8 +12,11 @@ internal sealed class WatchedReader : IDisposable
     /// <summary>How often the watchdog looks: a turn blocked for 1 to 2 intervals hands the reading to a new loop.</summary>
     public static readonly TimeSpan StallCheckInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Take-overs reported to the owner (to log); later ones are only counted.</summary>
+    public const int ReportedTakeOvers = 10;
+
     private readonly Func<ReaderLease, Task> _start;
-    private readonly Action<int> _onTakeOver;
+    private readonly Action _onTakeOver;
     private readonly Lock _gate = new();
     private readonly Timer _watchdog;
     private ReaderLease _lease = new();
@@ -25,13 +28,13 @@ internal sealed class WatchedReader : IDisposable
     /// <summary>A reader on a thread of its own, named <paramref name="name"/>.</summary>
     /// <param name="name">The thread's name.</param>
     /// <param name="run">The reader's loop: it holds the lease (<see cref="ReaderLease.Hold"/>) and returns when stopped or once the lease is revoked.</param>
-    /// <param name="onTakeOver">Called on the watchdog's thread after a new loop took over, with the take-overs so far (to log it).</param>
-    public WatchedReader(string name, Action<ReaderLease> run, Action<int> onTakeOver)
+    /// <param name="onTakeOver">Called on the watchdog's thread after each of the first <see cref="ReportedTakeOvers"/> take-overs (to log it).</param>
+    public WatchedReader(string name, Action<ReaderLease> run, Action onTakeOver)
         : this(lease => StartThread(name, run, lease), onTakeOver)
     {
     }
 
-    private WatchedReader(Func<ReaderLease, Task> start, Action<int> onTakeOver)
+    private WatchedReader(Func<ReaderLease, Task> start, Action onTakeOver)
     {
         _start = start;
         _onTakeOver = onTakeOver;
@@ -41,8 +44,8 @@ internal sealed class WatchedReader : IDisposable
 
     /// <summary>A reader that waits asynchronously: an async loop on the thread pool, given its lease (no thread holds it).</summary>
     /// <param name="runAsync">The reader's loop: it passes the lease to the turns it runs and returns when stopped or once the lease is revoked.</param>
-    /// <param name="onTakeOver">Called on the watchdog's thread after a new loop took over, with the take-overs so far.</param>
-    public static WatchedReader OnThreadPool(Func<ReaderLease, Task> runAsync, Action<int> onTakeOver) =>
+    /// <param name="onTakeOver">Called on the watchdog's thread after each of the first <see cref="ReportedTakeOvers"/> take-overs.</param>
+    public static WatchedReader OnThreadPool(Func<ReaderLease, Task> runAsync, Action onTakeOver) =>
         new(lease => Task.Run(() => runAsync(lease)), onTakeOver);
 
     /// <summary>How many times a new loop took over from a blocked one.</summary>
@@ -97,7 +100,8 @@ internal sealed class WatchedReader : IDisposable
             takeOvers = ++_takeOvers; // before the new loop runs: what it delivers may be what someone waits for to read this count
             _loop = _start(_lease);
         }
-        _onTakeOver(takeOvers);
+        if (takeOvers <= ReportedTakeOvers)
+            _onTakeOver();
     }
 
     /// <summary>

@@ -192,13 +192,10 @@ public sealed class DistributedPubSub
 
     internal void CountLost(long lost) => Interlocked.Add(ref _lost, lost);
 
-    /// <summary>A subscriber's turn blocked a topic reader and a new loop took over (the first few times are logged).</summary>
-    internal void ReportStalledTopicReader(string topic, int takeOvers)
-    {
-        if (takeOvers <= MaxLoggedProblems)
-            Log.Warning("A subscriber's turn blocked the reader of topic '{0}' for over {1} ms; a new loop reads in its place. Actors should not block: "
+    /// <summary>A subscriber's turn blocked a topic reader and a new loop took over (the first few times).</summary>
+    internal void ReportStalledTopicReader(string topic) =>
+        Log.Warning("A subscriber's turn blocked the reader of topic '{0}' for over {1} ms; a new loop reads in its place. Actors should not block: "
                 + "one that waits for a later event of its topic would otherwise stop the topic on this node.", topic, Driver.WatchedReader.StallCheckInterval.TotalMilliseconds);
-    }
 
     internal void CountCorrupt(string topic)
     {

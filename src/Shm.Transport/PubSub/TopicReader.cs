@@ -50,7 +50,7 @@ internal sealed class TopicReader : IDisposable
         _subscribers = ToEntries(subscribers);
         _cursor = ring.Subscribe();
         owner.Track(this);
-        _loop = Driver.WatchedReader.OnThreadPool(RunAsync, takeOvers => owner.ReportStalledTopicReader(ring.Topic, takeOvers));
+        _loop = Driver.WatchedReader.OnThreadPool(RunAsync, () => owner.ReportStalledTopicReader(ring.Topic));
     }
 
     /// <summary>Completes when the loop has ended and the cursor is released.</summary>

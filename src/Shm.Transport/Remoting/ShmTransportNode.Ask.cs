@@ -37,13 +37,10 @@ internal sealed partial class ShmTransportNode
     /// <summary>How many times a new ask server thread took over from one blocked in an actor's turn (for tests).</summary>
     internal int AskServerTakeOvers => _askServer?.TakeOvers ?? 0;
 
-    /// <summary>An actor's turn blocked the ask server and a new thread serves in its place: logged the first ten times.</summary>
-    internal void ReportStalledAskServer(int takeOvers)
-    {
-        if (takeOvers <= 10)
-            _system.Log.Warning("An actor's turn blocked the ask server of node {0} for over {1} ms; a new thread serves asks in its place. "
+    /// <summary>An actor's turn blocked the ask server and a new thread serves in its place (the first few times).</summary>
+    internal void ReportStalledAskServer() =>
+        _system.Log.Warning("An actor's turn blocked the ask server of node {0} for over {1} ms; a new thread serves asks in its place. "
                 + "Actors should not block.", _local.DefaultAddress, WatchedReader.StallCheckInterval.TotalMilliseconds);
-    }
 
     internal ActorPath TempPath() => _local.TempPath();
 

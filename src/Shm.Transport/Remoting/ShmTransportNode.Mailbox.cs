@@ -31,7 +31,7 @@ internal sealed partial class ShmTransportNode
     internal bool TryWriteToMailbox(ShmByteQueue ring, ReadOnlySpan<byte> recipientPath, object message, IActorRef? sender)
     {
         ArrayBufferWriter<byte> writer = Writer();
-        WriteMessage(writer, recipientPath, SenderPath(sender), message, EnvelopeFormat.UserMessage);
+        WriteMessage(writer, recipientPath, _fields.SenderPath(sender), message, EnvelopeFormat.UserMessage);
         if (!ring.TryEnqueue(writer.WrittenSpan))
             return false;
         Counters.Messages.Sent(writer.WrittenCount);

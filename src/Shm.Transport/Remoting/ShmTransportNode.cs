@@ -156,7 +156,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
     private ArrayBufferWriter<byte> Serialize(RemoteActorRef recipient, object message, IActorRef? sender)
     {
         ArrayBufferWriter<byte> writer = Writer();
-        WriteMessage(writer, recipient.PathInNodeUtf8, SenderPath(sender), message, EnvelopeFormat.UserMessage);
+        WriteMessage(writer, recipient.PathInNodeUtf8, _fields.SenderPath(sender), message, EnvelopeFormat.UserMessage);
         if (writer.WrittenCount > _options.MaxMessageBytes)
             throw new ArgumentException(
                 $"A {message.GetType().FullName} to {recipient.Path} is {writer.WrittenCount} bytes serialized; the transport's MaxMessageBytes is {_options.MaxMessageBytes}.",
@@ -200,7 +200,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         if (PeerOf(target) is not { } peer)
             return false;
         ArrayBufferWriter<byte> writer = Writer();
-        EnvelopeFormat.WriteHeader(writer, target.PathInNodeUtf8, SenderPath(other), (int)kind | flags, default, EnvelopeFormat.SystemMessage);
+        EnvelopeFormat.WriteHeader(writer, target.PathInNodeUtf8, _fields.SenderPath(other), (int)kind | flags, default, EnvelopeFormat.SystemMessage);
         return peer.Handle.Write(writer.WrittenSpan);
     }
 
@@ -211,7 +211,6 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         return writer;
     }
 
-    private ReadOnlySpan<byte> SenderPath(IActorRef? sender) => _fields.SenderPath(sender);
 
     /// <summary>One envelope from the inbox, on the reader thread. Never throws: bad input is counted and dropped.</summary>
     internal void Dispatch(PeerEndpoint from, ReadOnlySpan<byte> envelope)
