@@ -6,7 +6,7 @@ namespace Shm.Primitives.Diagnostics;
 /// <summary>
 /// The open instances one set of observable instruments reports: each registers a snapshot reader and is
 /// measured with one tag (by default <c>shm.segment</c>) = its name until it disposes the registration (before it
-/// unmaps, or otherwise stops being readable).
+/// unmaps, or otherwise stops being readable). A source whose segment reads as corrupt is left out of that collection.
 /// </summary>
 internal sealed class MetricSources<TSnapshot>(string tagKey = MetricSources<TSnapshot>.SegmentTag)
 {
@@ -44,8 +44,20 @@ internal sealed class MetricSources<TSnapshot>(string tagKey = MetricSources<TSn
             // Under the gate: Dispose takes it before the instance unmaps, so a collection never reads unmapped memory.
             lock (_gate)
             {
-                snapshot = _disposed ? default! : read();
-                return !_disposed;
+                snapshot = default!;
+                if (_disposed)
+                    return false;
+                try
+                {
+                    snapshot = read();
+                    return true;
+                }
+                catch (ShmCorruptedException)
+                {
+                    // A segment another process truncated or scribbled on: its owner finds out on its next operation.
+                    // A collection goes on without it: one bad segment must not fail every instrument of the process.
+                    return false;
+                }
             }
         }
 
