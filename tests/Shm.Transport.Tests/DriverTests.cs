@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Shm.Actors.Event;
 using Shm.Transport.Driver;
 using Shm.Transport.Spi;
 
@@ -38,7 +37,7 @@ public sealed class DriverTests
     {
         string system = $"shmtest-{Environment.ProcessId}-driver-{Guid.NewGuid():N}";
         var options = new ShmTransportOptions { NodeName = "a" };
-        var log = new NoLogging();
+        var log = new DriverLog(_ => { }, (_, _) => { });
         using var a = new ShmTransportDriver(system, options, log);
         using var b = new ShmTransportDriver(system, new ShmTransportOptions { NodeName = "b" }, log);
         try
@@ -75,22 +74,5 @@ public sealed class DriverTests
             foreach (string file in Directory.GetFiles("/dev/shm", system + ".*"))
                 File.Delete(file);
         }
-    }
-
-    /// <summary>A logging adapter that drops everything (the driver only logs oddities).</summary>
-    private sealed class NoLogging : ILoggingAdapter
-    {
-        public bool IsDebugEnabled => false;
-        public bool IsInfoEnabled => false;
-        public bool IsWarningEnabled => false;
-        public bool IsErrorEnabled => false;
-        public bool IsEnabled(Actors.Event.LogLevel level) => false;
-        public void Log(Actors.Event.LogLevel level, Exception? cause, string format, params object?[] args) { }
-        public void Debug(string format, params object?[] args) { }
-        public void Info(string format, params object?[] args) { }
-        public void Warning(string format, params object?[] args) { }
-        public void Warning(Exception cause, string format, params object?[] args) { }
-        public void Error(string format, params object?[] args) { }
-        public void Error(Exception cause, string format, params object?[] args) { }
     }
 }

@@ -1,5 +1,4 @@
 using Shm.Actors;
-using Shm.Actors.Event;
 using Shm.Primitives;
 using Shm.Primitives.Segments;
 using Shm.Transport.Membership;
@@ -18,7 +17,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
 {
     private readonly string _system;
     private readonly ShmTransportOptions _options;
-    private readonly ILoggingAdapter _log;
+    private readonly DriverLog _log;
     private readonly SegmentOptions _segmentOptions;
     private readonly TaskCompletionSource<IAssociationEventListener> _listener = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<long, ShmAssociationHandle> _byIncarnation = [];
@@ -42,7 +41,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     private long _dropped;
     private int _disposed;
 
-    public ShmTransportDriver(string system, ShmTransportOptions options, ILoggingAdapter log)
+    public ShmTransportDriver(string system, ShmTransportOptions options, DriverLog log)
     {
         _system = system;
         _options = options;
@@ -147,6 +146,18 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             return _byNode.TryGetValue(node, out handle);
     }
 
+    /// <summary>
+    /// The open association to <paramref name="node"/>, looking at the directory now when the watcher has not seen the
+    /// node yet (one that joined since its last rescan), so an association to a node that is up never fails for timing.
+    /// </summary>
+    public bool TryGetOrAdmit(string node, out ShmAssociationHandle? handle)
+    {
+        if (TryGetHandle(node, out handle))
+            return true;
+        AdmitListed(entry => entry.Name == node);
+        return TryGetHandle(node, out handle);
+    }
+
     public override Task<bool> Shutdown()
     {
         Dispose();
@@ -182,20 +193,30 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
 
     private ShmAssociationHandle? AdmitUnseen(long origin)
     {
+        AdmitListed(entry => entry.Incarnation == origin);
+        lock (_byNode)
+            return _byIncarnation.GetValueOrDefault(origin);
+    }
+
+    /// <summary>Admits the first listed node that <paramref name="match"/> accepts, if it is alive.</summary>
+    private void AdmitListed(Func<NodeEntry, bool> match)
+    {
         foreach (NodeEntry entry in _directory!.Snapshot())
         {
             // Through the watcher, so the node is watched (pidfd, leave) from now on, not only after its next rescan.
-            if (entry.Incarnation == origin && _membership!.Admit(entry))
+            if (match(entry))
             {
                 // Admitted, but possibly by the watcher's thread, which may still be opening the link: open it here
-                // rather than drop the frame (OnMemberUp is idempotent; whichever call registers first wins).
-                OnMemberUp(entry);
-                lock (_byNode)
-                    return _byIncarnation.GetValueOrDefault(origin);
+                // rather than miss it (OnMemberUp is idempotent; whichever call registers first wins).
+                if (_membership!.Admit(entry))
+                    OnMemberUp(entry);
+                return;
             }
         }
-        return null;
     }
+
+    /// <summary>The incarnation of <paramref name="node"/> that is up now, or 0 when none is.</summary>
+    public long IncarnationOf(string node) => TryGetHandle(node, out ShmAssociationHandle? handle) ? handle!.Peer.Incarnation : 0;
 
     /// <summary>Whether <paramref name="origin"/> is an incarnation reported down (what it left in the inbox is not corrupt, only late).</summary>
     internal bool HasDeparted(long origin)
@@ -208,18 +229,18 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     internal void ReportCorruptInbox(ShmCorruptedException error)
     {
         if (Interlocked.Increment(ref _corrupt) <= 10)
-            _log.Error(error, "Inbox {0} is corrupt; its reader retries: {1}", _self.InboxName, error.Message);
+            _log.Error(error, $"Inbox {_self.InboxName} is corrupt; its reader retries: {error.Message}");
     }
 
     /// <summary>An actor's turn blocked the inbox reader and a new thread reads in its place (the first few times).</summary>
     internal void ReportStalledReader() =>
-        _log.Warning("An actor's turn blocked the reader of inbox {0} for over {1} ms; a new thread reads in its place. Actors should not block: "
-                + "one that waits for a message this node has yet to read would otherwise hang the node.", _self.InboxName, WatchedReader.StallCheckInterval.TotalMilliseconds);
+        _log.Warning($"An actor's turn blocked the reader of inbox {_self.InboxName} for over {WatchedReader.StallCheckInterval.TotalMilliseconds} ms; a new thread reads in its place. Actors should not block: "
+                + "one that waits for a message this node has yet to read would otherwise hang the node.");
 
     internal void CountCorrupt()
     {
         if (Interlocked.Increment(ref _corrupt) <= 10)
-            _log.Warning("Skipped a malformed frame in inbox {0}.", _self.InboxName);
+            _log.Warning($"Skipped a malformed frame in inbox {_self.InboxName}.");
     }
 
     private Address AddressOf(string node) => new(SchemeIdentifier, _system, node);
@@ -238,7 +259,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
         }
         catch (Exception error) when (error is IOException or InvalidDataException or ShmCorruptedException)
         {
-            _log.Warning("Node {0} is listed but its inbox {1} cannot be opened: {2}", entry.Name, entry.InboxName, error.Message);
+            _log.Warning($"Node {entry.Name} is listed but its inbox {entry.InboxName} cannot be opened: {error.Message}");
             return;
         }
         var link = new OutboundLink(inbox, _self.Incarnation, _options.OutboundBufferMessages, count => Interlocked.Add(ref _dropped, count));

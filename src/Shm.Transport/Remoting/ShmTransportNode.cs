@@ -55,7 +55,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
         _local = local;
         _options = options;
         _inbound = new InboundResolver(local, provider);
-        _driver = driver ?? new ShmTransportDriver(system.Name, options, system.Log);
+        _driver = driver ?? new ShmTransportDriver(system.Name, options, DriverLog.Of(system.Log));
         (Address bound, TaskCompletionSource<IAssociationEventListener> listener) = _driver.Listen().GetAwaiter().GetResult();
         // The shm driver's incarnation comes from the node directory; another driver gets a random uid per start.
         _incarnation = _driver is ShmTransportDriver shm ? shm.Incarnation : Random.Shared.NextInt64(1, long.MaxValue);

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Remote;
+using Akka.Remote.Transport;
+using Shm.Transport.Driver;
+using AkkaTransport = Akka.Remote.Transport.Transport;
+using NodeLink = Shm.Transport.Driver.ShmAssociationHandle;
+
+namespace Shm.Transport.Remote;
+
+/// <summary>
+/// The <c>akka.remote.shm</c> transport: Akka.Remote (and so Akka.Cluster) between the processes of one machine through
+/// shared-memory rings, with no socket, port, broker or daemon.
+/// <list type="bullet">
+/// <item>Listening joins the box's node directory of the actor system's name as node <c>hostname</c> and creates this
+/// node's inbox ring; the bound address is <c>akka.shm://{system}@{hostname}:0</c> (the host is the node's name; an shm
+/// address carries no port, so it is always 0).</item>
+/// <item>An association to another node writes into that node's inbox ring; every association between two nodes shares
+/// one ordered link (see <see cref="LinkFrame"/>). <see cref="AssociationHandle.Write"/> never blocks: a full ring is
+/// absorbed by a bounded buffer drained asynchronously, and only past it does Write return false.</item>
+/// <item>A peer whose process dies (even by kill -9) is reported by the kernel through a pidfd: its associations hear
+/// <see cref="Disassociated"/> at once, and <see cref="ProcessLivenessFailureDetector"/> turns it into DeathWatch's
+/// <c>Terminated</c> without waiting for heartbeats.</item>
+/// </list>
+/// </summary>
+/// <example><code>
+/// akka.actor.provider = remote
+/// akka.remote.enabled-transports = ["akka.remote.shm"]
+/// akka.remote.shm { transport-class = "Shm.Transport.Remote.SharedMemoryTransport, Shm.Transport", hostname = worker-1 }
+/// </code></example>
+public sealed class SharedMemoryTransport : AkkaTransport
+{
+    /// <summary>The address scheme (Akka shows it with its prefix: <c>akka.shm</c>).</summary>
+    public const string Scheme = "shm";
+
+    private const int LoggedCorruptFrames = 10;
+
+    private static readonly ConditionalWeakTable<EventStream, SharedMemoryTransport> s_bySystem = new();
+
+    private readonly ShmTransportOptions _options;
+    private readonly ILoggingAdapter _log;
+    private readonly ShmTransportDriver _driver;
+    private readonly ConcurrentDictionary<NodeLink, PeerAssociations> _peers = new();
+    private readonly TaskCompletionSource<IAssociationEventListener> _associations = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly NodeLinkArrivals _arrivals;
+    private Address? _bound;
+    private long _corrupt;
+
+    /// <summary>Created by Akka.Remote from the <c>akka.remote.shm</c> block (its <c>transport-class</c>).</summary>
+    /// <param name="system">The actor system.</param>
+    /// <param name="config">The transport's block: the keys <see cref="SharedMemoryTransportSettings"/> lists.</param>
+    /// <exception cref="ConfigurationException">A key is out of range (the message names it and its limit).</exception>
+    public SharedMemoryTransport(ActorSystem system, Config config)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(config);
+        System = system;
+        Config = config;
+        _options = SharedMemoryTransportSettings.Read(config);
+        _log = Logging.GetLogger(system, typeof(SharedMemoryTransport));
+        _driver = new ShmTransportDriver(system.Name, _options, new DriverLog(message => _log.Warning(message), (cause, message) => _log.Error(cause, message)));
+        _arrivals = new NodeLinkArrivals(this);
+    }
+
+    /// <inheritdoc />
+    public override string SchemeIdentifier => Scheme;
+
+    /// <summary>The largest payload (one Akka PDU) an association carries: <c>maximum-payload-bytes</c>, default 256 KiB.</summary>
+    public override long MaximumPayloadBytes => _options.MaxMessageBytes - LinkFrame.HeaderSize;
+
+    /// <summary>This node's name in the node directory (the host of its address).</summary>
+    public string NodeName => _options.NodeName;
+
+    /// <summary>Frames that made no sense (malformed, or for nothing known) and were skipped, this transport's and its inbox's.</summary>
+    public long CorruptFrames => Interlocked.Read(ref _corrupt) + _driver.CorruptFrames;
+
+    /// <summary>Payloads accepted by Write that were never delivered because their node went down while they were buffered.</summary>
+    public long DroppedPayloads => _driver.DroppedPayloads;
+
+    /// <summary>The shm transport of <paramref name="system"/>'s event stream, if it runs one (how the failure detector finds it).</summary>
+    internal static SharedMemoryTransport? Of(EventStream system) => s_bySystem.TryGetValue(system, out SharedMemoryTransport? transport) ? transport : null;
+
+    /// <summary>Joins the node directory and opens this node's inbox; returns <c>akka.shm://{system}@{hostname}:0</c>.</summary>
+    /// <exception cref="InvalidOperationException">A live process already holds the node name.</exception>
+    public override Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen()
+    {
+        (_, TaskCompletionSource<Spi.IAssociationEventListener> links) = _driver.Listen().GetAwaiter().GetResult();
+        _bound = new Address(Scheme, System.Name, _options.NodeName, 0);
+        s_bySystem.AddOrUpdate(System.EventStream, this);
+        links.SetResult(_arrivals);
+        return Task.FromResult((_bound, _associations));
+    }
+
+    /// <summary>Whether <paramref name="remote"/> is an shm address (with or without Akka's <c>akka.</c> prefix).</summary>
+    public override bool IsResponsibleFor(Address remote) => remote.Protocol is Scheme or "akka." + Scheme;
+
+    /// <summary>Opens an association to the node <paramref name="remote"/> names (its host), if that node is up.</summary>
+    /// <exception cref="InvalidAssociationException">The address is not one of this box's nodes of this system, or that node is not up.</exception>
+    public override Task<AssociationHandle> Associate(Address remote)
+    {
+        try
+        {
+            if (_bound is null)
+                throw new InvalidOperationException("The shm transport is not listening yet.");
+            if (!IsResponsibleFor(remote) || remote.System != System.Name || remote.Host is not { Length: > 0 } node || remote.Port is not 0)
+                throw new InvalidAssociationException(
+                    $"{remote} is not an address of this box's shm nodes of system {System.Name}: they read akka.shm://{System.Name}@<node>:0.");
+            if (!_driver.TryGetOrAdmit(node, out NodeLink? link))
+                throw new InvalidAssociationException($"No node {node} of system {System.Name} is up on this box (none is listed in its node directory).");
+            return Task.FromResult<AssociationHandle>(PeerOf(link!).Open());
+        }
+        catch (Exception error)
+        {
+            return Task.FromException<AssociationHandle>(error);
+        }
+    }
+
+    /// <summary>Leaves the node directory (peers hear Disassociated, Shutdown) and removes this node's inbox.</summary>
+    public override Task<bool> Shutdown()
+    {
+        s_bySystem.Remove(System.EventStream);
+        _driver.Dispose();
+        return Task.FromResult(true);
+    }
+
+    /// <summary>The incarnation of <paramref name="node"/> that is up now, or 0 (for the failure detector).</summary>
+    internal long IncarnationOf(string node) => _driver.IncarnationOf(node);
+
+    /// <summary>Whether <paramref name="incarnation"/> of a node is known to have died or left (for the failure detector).</summary>
+    internal bool HasDeparted(long incarnation) => _driver.HasDeparted(incarnation);
+
+    /// <summary>An association the peer opened: offered to Akka once it listens.</summary>
+    internal void Offer(SharedMemoryAssociationHandle handle) =>
+        _associations.Task.ContinueWith(static (task, state) => task.Result.Notify(new InboundAssociation((AssociationHandle)state!)),
+            handle, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
+    /// <summary>
+    /// A peer's link ended. When its process died, the remote watcher is asked to look at its failure detectors now
+    /// rather than at its next reaper tick, so DeathWatch's Terminated follows the kernel's report within milliseconds.
+    /// </summary>
+    internal void PeerDown(PeerAssociations peer, bool died)
+    {
+        foreach (KeyValuePair<NodeLink, PeerAssociations> entry in _peers)
+        {
+            if (ReferenceEquals(entry.Value, peer))
+                _peers.TryRemove(entry);
+        }
+        if (died)
+            System.ActorSelection("/system/remote-watcher").Tell(RemoteWatcher.ReapUnreachableTick.Instance);
+    }
+
+    /// <summary>A frame that made no sense: counted, and logged the first few times.</summary>
+    internal void CountCorrupt()
+    {
+        if (Interlocked.Increment(ref _corrupt) <= LoggedCorruptFrames)
+            _log.Warning("Skipped a malformed akka.remote.shm frame in the inbox of node {0}.", _options.NodeName);
+    }
+
+    private PeerAssociations PeerOf(NodeLink link)
+    {
+        PeerAssociations peer = _peers.GetOrAdd(link, static (link, transport) =>
+            new PeerAssociations(transport, link, transport._bound!, new Address(Scheme, transport.System.Name, link.Peer.Name, 0)), this);
+        link.ReadHandlerSource.TrySetResult(peer); // the first caller's peer reads the link; it is the one GetOrAdd keeps
+        return peer;
+    }
+
+    /// <summary>The node links of peers that come up (the driver offers one per live node it sees).</summary>
+    private sealed class NodeLinkArrivals(SharedMemoryTransport transport) : Spi.IAssociationEventListener
+    {
+        public void Notify(Spi.IAssociationEvent associationEvent)
+        {
+            if (associationEvent is Spi.InboundAssociation { Handle: NodeLink link })
+                transport.PeerOf(link);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Akka.Configuration;
+using Shm.Primitives;
+
+namespace Shm.Transport.Remote;
+
+/// <summary>
+/// The <c>akka.remote.shm</c> block read into the node options: every key is optional, so a block holding only
+/// <c>transport-class</c> works. Keys: <c>hostname</c> (this node's name in the box's node directory; default
+/// <c>node-{pid}</c>), <c>port</c> (0: an shm address carries no port), <c>segment-directory</c>, <c>inbox-capacity</c>,
+/// <c>maximum-payload-bytes</c>, <c>outbound-buffer-messages</c>, <c>wait-strategy</c> (<c>spin-then-sleep</c> or
+/// <c>sleep</c>).
+/// </summary>
+internal static class SharedMemoryTransportSettings
+{
+    /// <summary>The default of <c>maximum-payload-bytes</c>: Akka's bytes of one PDU.</summary>
+    public const int DefaultMaximumPayloadBytes = 256 * 1024;
+
+    /// <summary>The node options the block asks for.</summary>
+    /// <exception cref="ConfigurationException">A key is out of range (the message names the key and its limit).</exception>
+    public static ShmTransportOptions Read(Config config)
+    {
+        var defaults = new ShmTransportOptions();
+        string hostname = config.GetString("hostname", "");
+        int port = config.GetInt("port", 0);
+        if (port != 0)
+            throw new ConfigurationException($"akka.remote.shm.port is {port}; an shm address carries no port, so it must be 0 (leave it out).");
+        long? payload = config.GetByteSize("maximum-payload-bytes", null);
+        long maximumPayload = payload ?? DefaultMaximumPayloadBytes;
+        if (maximumPayload is < 64 or > int.MaxValue - LinkFrame.HeaderSize)
+            throw new ConfigurationException($"akka.remote.shm.maximum-payload-bytes is {maximumPayload}; it must be 64..{int.MaxValue - LinkFrame.HeaderSize}.");
+        string wait = config.GetString("wait-strategy", "spin-then-sleep");
+        var options = new ShmTransportOptions
+        {
+            NodeName = hostname.Length > 0 ? hostname : $"node-{Environment.ProcessId}",
+            SegmentDirectory = config.GetString("segment-directory", defaults.SegmentDirectory),
+            InboxCapacity = config.GetLong("inbox-capacity", defaults.InboxCapacity),
+            MaxMessageBytes = (int)maximumPayload + LinkFrame.HeaderSize,
+            OutboundBufferMessages = config.GetInt("outbound-buffer-messages", defaults.OutboundBufferMessages),
+            WaitStrategy = wait switch
+            {
+                "spin-then-sleep" => ShmWaitStrategy.SpinThenSleep,
+                "sleep" => ShmWaitStrategy.Sleep,
+                _ => throw new ConfigurationException($"akka.remote.shm.wait-strategy is '{wait}'; it must be spin-then-sleep or sleep."),
+            },
+        };
+        // The arena of the node's ask channel must hold the largest message; grow it with the payload limit.
+        if (options.MaxMessageBytes > options.EffectiveArenaBytes)
+            options.InboxArenaBytes = options.MaxMessageBytes;
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw new ConfigurationException($"akka.remote.shm: {error.Message}", error);
+        }
+        return options;
+    }
+}

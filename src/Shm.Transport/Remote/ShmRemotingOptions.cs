@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using Akka.Configuration;
+using Shm.Primitives;
+
+namespace Shm.Transport.Remote;
+
+/// <summary>
+/// The settings of the <c>akka.remote.shm</c> transport as an object (plain settable properties, so they bind from
+/// Microsoft.Extensions.Configuration), turned into the HOCON Akka reads by <see cref="ToConfig"/>: the transport as the
+/// only enabled one, and <see cref="ProcessLivenessFailureDetector"/> for DeathWatch and Akka.Cluster. The actor
+/// provider is not set here (<c>remote</c> or <c>cluster</c> is the caller's choice).
+/// </summary>
+/// <example><code>
+/// Config config = ConfigurationFactory.ParseString("akka.actor.provider = remote")
+///     .WithFallback(new ShmRemotingOptions { HostName = "worker-1" }.ToConfig());
+/// using ActorSystem system = ActorSystem.Create("orders", config);   // akka.shm://orders@worker-1:0
+/// </code></example>
+public sealed class ShmRemotingOptions
+{
+    /// <summary>The transport class, as <c>akka.remote.shm.transport-class</c> names it.</summary>
+    public static readonly string TransportClass = $"{typeof(SharedMemoryTransport).FullName}, {typeof(SharedMemoryTransport).Assembly.GetName().Name}";
+
+    /// <summary>The failure detector class, as <c>implementation-class</c> keys name it.</summary>
+    public static readonly string FailureDetectorClass = $"{typeof(ProcessLivenessFailureDetector).FullName}, {typeof(ProcessLivenessFailureDetector).Assembly.GetName().Name}";
+
+    /// <summary>
+    /// This node's name among the box's nodes of the actor system, and the host of its address
+    /// (<c>akka.shm://{system}@{HostName}:0</c>): 1 to 64 letters, digits, '-' or '_'. Empty: <c>node-{pid}</c>.
+    /// </summary>
+    public string HostName { get; set; } = "";
+
+    /// <summary>Where the node directory and the inbox rings live. Default /dev/shm.</summary>
+    public string SegmentDirectory { get; set; } = "/dev/shm";
+
+    /// <summary>Cells of this node's inbox ring (a power of two; 232 bytes of Akka's PDU each). Default 8192.</summary>
+    public long InboxCapacity { get; set; } = 8192;
+
+    /// <summary>The largest Akka PDU an association carries (Akka refuses larger messages, logging an oversized payload). Default 256 KiB.</summary>
+    public int MaximumPayloadBytes { get; set; } = SharedMemoryTransportSettings.DefaultMaximumPayloadBytes;
+
+    /// <summary>PDUs buffered per peer while its inbox ring is full; past this Write returns false and Akka backs off. Default 100,000.</summary>
+    public int OutboundBufferMessages { get; set; } = 100_000;
+
+    /// <summary>How the inbox reader waits: spin then sleep (lowest latency), or sleep at once (no idle CPU).</summary>
+    public ShmWaitStrategy WaitStrategy { get; set; } = ShmWaitStrategy.SpinThenSleep;
+
+    /// <summary>
+    /// Whether DeathWatch and Akka.Cluster use <see cref="ProcessLivenessFailureDetector"/> (a killed peer is
+    /// detected within milliseconds instead of after the heartbeat pause). Default true.
+    /// </summary>
+    public bool UseProcessLivenessFailureDetector { get; set; } = true;
+
+    /// <summary>The HOCON of these settings.</summary>
+    /// <exception cref="ConfigurationException">A setting is out of range (the message names it and its limit).</exception>
+    public Config ToConfig()
+    {
+        var hocon = new StringBuilder();
+        hocon.AppendLine("akka.remote.enabled-transports = [\"akka.remote.shm\"]");
+        hocon.AppendLine("akka.remote.shm {");
+        Append(hocon, "transport-class", TransportClass);
+        hocon.AppendLine("  applied-adapters = []");
+        if (HostName.Length > 0)
+            Append(hocon, "hostname", HostName);
+        Append(hocon, "segment-directory", SegmentDirectory);
+        hocon.AppendLine(CultureInfo.InvariantCulture, $"  inbox-capacity = {InboxCapacity}");
+        hocon.AppendLine(CultureInfo.InvariantCulture, $"  maximum-payload-bytes = {MaximumPayloadBytes}");
+        hocon.AppendLine(CultureInfo.InvariantCulture, $"  outbound-buffer-messages = {OutboundBufferMessages}");
+        Append(hocon, "wait-strategy", WaitStrategy == ShmWaitStrategy.Sleep ? "sleep" : "spin-then-sleep");
+        hocon.AppendLine("}");
+        if (UseProcessLivenessFailureDetector)
+        {
+            hocon.Append("akka.remote.watch-failure-detector.implementation-class = ").AppendLine(Quote(FailureDetectorClass));
+            hocon.Append("akka.cluster.failure-detector.implementation-class = ").AppendLine(Quote(FailureDetectorClass));
+        }
+        Config config = ConfigurationFactory.ParseString(hocon.ToString());
+        SharedMemoryTransportSettings.Read(config.GetConfig("akka.remote.shm")); // fails here, naming the key, rather than at start
+        return config;
+    }
+
+    private static void Append(StringBuilder hocon, string key, string value) => hocon.Append("  ").Append(key).Append(" = ").AppendLine(Quote(value));
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}
