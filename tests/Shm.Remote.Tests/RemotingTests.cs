@@ -1,9 +1,8 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 
 namespace Shm.Remote.Tests;
 
-public sealed class RemotingTests : TestKit
+public sealed class RemotingTests : Akka.TestKit.Xunit2.TestKit
 {
     private sealed class Echo : ReceiveActor
     {

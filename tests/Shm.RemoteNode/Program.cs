@@ -1,1 +1,41 @@
-Console.WriteLine("todo");
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Shm.RemoteNode;
+
+// Shm.RemoteNode SYSTEM NODE remote             an Akka.Remote node over akka.remote.shm with /user/echo
+// Shm.RemoteNode SYSTEM NODE cluster SEED       the same as an Akka.Cluster member subscribed to the topic "news"
+// Prints "ready" once it serves, and leaves cleanly when its standard input closes.
+if (args.Length < 3 || args[2] is not ("remote" or "cluster") || args[2] == "cluster" && args.Length < 4)
+{
+    Console.Error.WriteLine("usage: Shm.RemoteNode SYSTEM NODE remote | SYSTEM NODE cluster SEED");
+    return 2;
+}
+string system = args[0], node = args[1];
+bool cluster = args[2] == "cluster";
+using ActorSystem actors = ActorSystem.Create(system, cluster ? NodeConfig.Cluster(system, node, args[3]) : NodeConfig.Remote(node));
+actors.ActorOf(Props.Create(() => new Echo()), "echo");
+if (cluster)
+{
+    var up = new TaskCompletionSource();
+    Cluster.Get(actors).RegisterOnMemberUp(() => up.TrySetResult());
+    await up.Task.WaitAsync(TimeSpan.FromMinutes(1));
+    IActorRef subscriber = actors.ActorOf(Props.Create(() => new Subscriber(node)), "subscriber");
+    await DistributedPubSub.Get(actors).Mediator.Ask<SubscribeAck>(new Subscribe("news", subscriber), TimeSpan.FromMinutes(1));
+}
+Console.WriteLine("ready");
+await Console.In.ReadToEndAsync();
+await CoordinatedShutdown.Get(actors).Run(CoordinatedShutdown.ClrExitReason.Instance);
+return 0;
+
+/// <summary>Replies with what it got.</summary>
+internal sealed class Echo : ReceiveActor
+{
+    public Echo() => ReceiveAny(message => Sender.Tell(message));
+}
+
+/// <summary>Answers each published event to its publisher with "NODE:EVENT".</summary>
+internal sealed class Subscriber : ReceiveActor
+{
+    public Subscriber(string node) => Receive<string>(message => Sender.Tell($"{node}:{message}"));
+}

@@ -23,6 +23,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     private readonly Dictionary<long, ShmAssociationHandle> _byIncarnation = [];
     private readonly Dictionary<string, ShmAssociationHandle> _byNode = [];
     private readonly HashSet<long> _departed = []; // incarnations reported down: what they left in the inbox is dropped
+    private readonly Dictionary<string, long> _latest = []; // the newest incarnation seen up of each node name, up or departed since
     private int _handlesVersion; // bumped under the lock whenever a handle leaves _byIncarnation: the reader's cache is then stale
 
     // The reader's last lookup (its thread only): while traffic flows most cells come from the origin before them, and
@@ -215,8 +216,15 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
         }
     }
 
-    /// <summary>The incarnation of <paramref name="node"/> that is up now, or 0 when none is.</summary>
-    public long IncarnationOf(string node) => TryGetHandle(node, out ShmAssociationHandle? handle) ? handle!.Peer.Incarnation : 0;
+    /// <summary>
+    /// The newest incarnation of <paramref name="node"/> this node has seen up (it may have departed since: ask
+    /// <see cref="HasDeparted"/>), or 0 when none was ever seen.
+    /// </summary>
+    public long LatestIncarnationOf(string node)
+    {
+        lock (_byNode)
+            return _latest.GetValueOrDefault(node);
+    }
 
     /// <summary>Whether <paramref name="origin"/> is an incarnation reported down (what it left in the inbox is not corrupt, only late).</summary>
     internal bool HasDeparted(long origin)
@@ -277,6 +285,7 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
             _byNode.Remove(entry.Name, out replaced);
             _byNode[entry.Name] = handle;
             _byIncarnation[entry.Incarnation] = handle;
+            _latest[entry.Name] = Math.Max(entry.Incarnation, _latest.GetValueOrDefault(entry.Name)); // incarnations only grow
         }
         if (replaced is not null)
             Close(replaced, DisassociateInfo.Unknown);

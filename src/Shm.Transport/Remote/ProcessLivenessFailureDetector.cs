@@ -15,8 +15,8 @@ namespace Shm.Transport.Remote;
 /// <para>Use it for remote DeathWatch (<c>akka.remote.watch-failure-detector.implementation-class</c>) and for
 /// Akka.Cluster (<c>akka.cluster.failure-detector.implementation-class</c>); for addresses that are not shm ones, or in a
 /// system without the shm transport, it is exactly the phi-accrual detector.</para>
-/// <para>It watches the incarnation of the node that was up when it first heard a heartbeat (or was first asked): a
-/// replacement process that joins under the same name does not make a dead predecessor available again. When a peer's
+/// <para>It watches the newest incarnation of the node seen up when it first heard a heartbeat (or was first asked): a
+/// replacement process that joins under the same name later does not make a dead predecessor available again. When a peer's
 /// process dies the transport asks the remote watcher to poll its detectors at once, so <c>Terminated</c> follows
 /// within milliseconds; Akka.Cluster polls at <c>akka.cluster.unreachable-nodes-reaper-interval</c>.</para>
 /// </remarks>
@@ -51,9 +51,9 @@ public sealed class ProcessLivenessFailureDetector : PhiAccrualFailureDetector
         long incarnation = Volatile.Read(ref _incarnation);
         if (incarnation == 0)
         {
-            incarnation = transport.IncarnationOf(node);
+            incarnation = transport.LatestIncarnationOf(node);
             if (incarnation == 0)
-                return false; // not up yet, or never seen: the heartbeats decide
+                return false; // never seen up: the heartbeats decide
             Interlocked.CompareExchange(ref _incarnation, incarnation, 0);
             incarnation = Volatile.Read(ref _incarnation);
         }
@@ -72,7 +72,7 @@ public sealed class ProcessLivenessFailureDetector : PhiAccrualFailureDetector
             try
             {
                 AkkaAddress address = AkkaAddress.Parse(text);
-                if (address.Protocol is SharedMemoryTransport.Scheme or "akka." + SharedMemoryTransport.Scheme)
+                if (address.Protocol is SharedMemoryTransport.Scheme or SharedMemoryTransport.AkkaScheme)
                     node = address.Host;
             }
             catch (UriFormatException)

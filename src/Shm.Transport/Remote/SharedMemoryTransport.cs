@@ -36,6 +36,9 @@ public sealed class SharedMemoryTransport : AkkaTransport
     /// <summary>The address scheme (Akka shows it with its prefix: <c>akka.shm</c>).</summary>
     public const string Scheme = "shm";
 
+    /// <summary>The scheme as Akka shows it, on actor paths and in watchers' maps.</summary>
+    internal const string AkkaScheme = "akka." + Scheme;
+
     private const int LoggedCorruptFrames = 10;
 
     private static readonly ConditionalWeakTable<EventStream, SharedMemoryTransport> s_bySystem = new();
@@ -95,7 +98,7 @@ public sealed class SharedMemoryTransport : AkkaTransport
     }
 
     /// <summary>Whether <paramref name="remote"/> is an shm address (with or without Akka's <c>akka.</c> prefix).</summary>
-    public override bool IsResponsibleFor(Address remote) => remote.Protocol is Scheme or "akka." + Scheme;
+    public override bool IsResponsibleFor(Address remote) => remote.Protocol is Scheme or AkkaScheme;
 
     /// <summary>Opens an association to the node <paramref name="remote"/> names (its host), if that node is up.</summary>
     /// <exception cref="InvalidAssociationException">The address is not one of this box's nodes of this system, or that node is not up.</exception>
@@ -126,8 +129,11 @@ public sealed class SharedMemoryTransport : AkkaTransport
         return Task.FromResult(true);
     }
 
-    /// <summary>The incarnation of <paramref name="node"/> that is up now, or 0 (for the failure detector).</summary>
-    internal long IncarnationOf(string node) => _driver.IncarnationOf(node);
+    /// <summary>This node's incarnation (after Listen): what its cells in other nodes' inboxes carry as their origin.</summary>
+    internal long Incarnation => _driver.Incarnation;
+
+    /// <summary>The newest incarnation of <paramref name="node"/> seen up, maybe departed since, or 0 (for the failure detector).</summary>
+    internal long LatestIncarnationOf(string node) => _driver.LatestIncarnationOf(node);
 
     /// <summary>Whether <paramref name="incarnation"/> of a node is known to have died or left (for the failure detector).</summary>
     internal bool HasDeparted(long incarnation) => _driver.HasDeparted(incarnation);
@@ -140,6 +146,8 @@ public sealed class SharedMemoryTransport : AkkaTransport
     /// <summary>
     /// A peer's link ended. When its process died, the remote watcher is asked to look at its failure detectors now
     /// rather than at its next reaper tick, so DeathWatch's Terminated follows the kernel's report within milliseconds.
+    /// It is first told that the node's first heartbeat is due, which starts a detector for a node watched so recently
+    /// that none has heard from it yet (a no-op for one already monitored or not watched at all).
     /// </summary>
     internal void PeerDown(PeerAssociations peer, bool died)
     {
@@ -148,8 +156,11 @@ public sealed class SharedMemoryTransport : AkkaTransport
             if (ReferenceEquals(entry.Value, peer))
                 _peers.TryRemove(entry);
         }
-        if (died)
-            System.ActorSelection("/system/remote-watcher").Tell(RemoteWatcher.ReapUnreachableTick.Instance);
+        if (!died)
+            return;
+        ActorSelection watcher = System.ActorSelection("/system/remote-watcher");
+        watcher.Tell(new RemoteWatcher.ExpectedFirstHeartbeat(peer.RemoteAddress.WithProtocol(AkkaScheme)));
+        watcher.Tell(RemoteWatcher.ReapUnreachableTick.Instance);
     }
 
     /// <summary>A frame that made no sense: counted, and logged the first few times.</summary>

@@ -1,0 +1,30 @@
+using Shm.TestKit.MultiNode;
+
+namespace Shm.Remote.Tests;
+
+/// <summary>The node program the multi-process tests start (tests/Shm.RemoteNode, built next to this test assembly).</summary>
+internal static class NodeProgram
+{
+    private static string Dll
+    {
+        get
+        {
+            string dir = AppContext.BaseDirectory.TrimEnd('/');
+            string config = Path.GetFileName(Path.GetDirectoryName(dir)!);
+            return Path.GetFullPath(Path.Combine(dir, "../../../../Shm.RemoteNode/bin", config, "net10.0/Shm.RemoteNode.dll"));
+        }
+    }
+
+    /// <summary>Starts node <paramref name="node"/> of <paramref name="system"/> with the remote provider and /user/echo.</summary>
+    public static NodeProcess StartRemote(string system, string node) => NodeProcess.Start(Dll, system, node, "remote");
+
+    /// <summary>Starts a cluster member that joins through <paramref name="seed"/> and subscribes to "news".</summary>
+    public static NodeProcess StartClusterMember(string system, string node, string seed) => NodeProcess.Start(Dll, system, node, "cluster", seed);
+
+    /// <summary>Removes every segment of <paramref name="system"/> (what a killed node could not remove itself).</summary>
+    public static void RemoveSegments(string system)
+    {
+        foreach (string file in Directory.GetFiles("/dev/shm", system + ".*"))
+            File.Delete(file);
+    }
+}

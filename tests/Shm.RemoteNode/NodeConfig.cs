@@ -1,0 +1,32 @@
+using Akka.Configuration;
+using Shm.Transport.Remote;
+
+namespace Shm.RemoteNode;
+
+/// <summary>The HOCON of the test nodes (the child program's and the test process's own), in one place.</summary>
+public static class NodeConfig
+{
+    /// <summary>A node with the remote provider.</summary>
+    public static Config Remote(string node) => Base(node, "remote", "");
+
+    /// <summary>
+    /// A node of an Akka.Cluster whose seed is node <paramref name="seed"/>, downed by the split brain resolver
+    /// (keep-majority, stable after 1 s), its unreachable members reaped every 100 ms.
+    /// </summary>
+    public static Config Cluster(string system, string node, string seed) => Base(node, "cluster", $$"""
+        akka.cluster {
+          seed-nodes = ["akka.shm://{{system}}@{{seed}}:0"]
+          downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+          split-brain-resolver { active-strategy = keep-majority, stable-after = 1s }
+          unreachable-nodes-reaper-interval = 100ms
+          pub-sub.gossip-interval = 200ms
+        }
+        """);
+
+    private static Config Base(string node, string provider, string extra) => ConfigurationFactory.ParseString($"""
+        akka.loglevel = WARNING
+        akka.actor.provider = {provider}
+        akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+        {extra}
+        """).WithFallback(new ShmRemotingOptions { HostName = node }.ToConfig());
+}
