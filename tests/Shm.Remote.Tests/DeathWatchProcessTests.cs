@@ -32,7 +32,7 @@ public sealed partial class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
     private string SystemName => Sys.Name;
 
     private async Task<IActorRef> EchoOf(string node) =>
-        await Sys.ActorSelection($"akka.shm://{SystemName}@{node}:0/user/echo").ResolveOne(TimeSpan.FromSeconds(30));
+        await Sys.ActorSelection($"akka.shm://{SystemName}@{node}:{SharedMemoryTransport.Port}/user/echo").ResolveOne(TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task Killing_a_watched_node_delivers_Terminated_with_AddressTerminated()
@@ -80,7 +80,7 @@ public sealed partial class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
         {
             (_, TaskCompletionSource<IAssociationEventListener> promise) = await transport.Listen();
             promise.SetResult(new EventCollector());
-            AssociationHandle handle = await transport.Associate(new Address("shm", SystemName, "peer", 0));
+            AssociationHandle handle = await transport.Associate(new Address("shm", SystemName, "peer", SharedMemoryTransport.Port));
             var events = new EventCollector();
             handle.ReadHandlerSource.SetResult(events);
             var clock = Stopwatch.StartNew();
@@ -102,7 +102,8 @@ public sealed partial class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
         IActorRef echo = await EchoOf("leaver");
         Watch(echo);
         Assert.True(leaver.Leave(TimeSpan.FromSeconds(60)));
-        Assert.True(ExpectTerminated(echo, TimeSpan.FromSeconds(60)).AddressTerminated);
+        // Stopped by its system's shutdown (a DeathWatch notification) or found gone (address terminated): either way, once.
+        ExpectTerminated(echo, TimeSpan.FromSeconds(60));
     }
 
     protected override void AfterAll()

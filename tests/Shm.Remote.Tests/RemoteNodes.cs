@@ -39,8 +39,8 @@ public sealed class RemoteNodes : IDisposable
         return system;
     }
 
-    /// <summary>The address of node <paramref name="node"/>: akka.shm://{system}@{node}:0.</summary>
-    public Address AddressOf(string node) => new("akka.shm", SystemName, node, 0);
+    /// <summary>The address of node <paramref name="node"/>: akka.shm://{system}@{node}:1.</summary>
+    public Address AddressOf(string node) => new("akka.shm", SystemName, node, SharedMemoryTransport.Port);
 
     public void Dispose()
     {

@@ -50,13 +50,13 @@ public sealed class TransportSpecTests : IDisposable
     }
 
     [Fact]
-    public async Task Listen_binds_the_node_name_as_host_with_port_0()
+    public async Task Listen_binds_the_node_name_as_host_with_port_1()
     {
         SharedMemoryTransport a = Transport("alpha");
         (Address bound, _) = await ListenAsync(a);
-        Assert.Equal(new Address("shm", _system, "alpha", 0), bound);
+        Assert.Equal(new Address("shm", _system, "alpha", SharedMemoryTransport.Port), bound);
         Assert.True(a.IsResponsibleFor(bound));
-        Assert.True(a.IsResponsibleFor(new Address("akka.shm", _system, "other", 0)));
+        Assert.True(a.IsResponsibleFor(new Address("akka.shm", _system, "other", SharedMemoryTransport.Port)));
         Assert.False(a.IsResponsibleFor(new Address("akka.tcp", _system, "localhost", 2552)));
         Assert.Equal("shm", a.SchemeIdentifier);
     }
@@ -150,11 +150,12 @@ public sealed class TransportSpecTests : IDisposable
     {
         SharedMemoryTransport a = Transport("a");
         await ListenAsync(a);
-        var error = await Assert.ThrowsAsync<InvalidAssociationException>(() => a.Associate(new Address("shm", _system, "nobody", 0)));
+        var error = await Assert.ThrowsAsync<InvalidAssociationException>(() => a.Associate(new Address("shm", _system, "nobody", SharedMemoryTransport.Port)));
         Assert.Contains("nobody", error.Message);
         // Another system's name, or a port, is no address of this system's nodes.
-        await Assert.ThrowsAsync<InvalidAssociationException>(() => a.Associate(new Address("shm", "other-system", "a", 0)));
+        await Assert.ThrowsAsync<InvalidAssociationException>(() => a.Associate(new Address("shm", "other-system", "a", SharedMemoryTransport.Port)));
         await Assert.ThrowsAsync<InvalidAssociationException>(() => a.Associate(new Address("shm", _system, "a", 2552)));
+        await Assert.ThrowsAsync<InvalidAssociationException>(() => a.Associate(new Address("shm", _system, "a", 0)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Shm.Transport.Remote;
 
@@ -11,17 +12,19 @@ public static class NodeConfig
 
     /// <summary>
     /// A node of an Akka.Cluster whose seed is node <paramref name="seed"/>, downed by the split brain resolver
-    /// (keep-majority, stable after 1 s), its unreachable members reaped every 100 ms.
+    /// (keep-majority, stable after 1 s), its unreachable members reaped every 100 ms, with DistributedPubSub started
+    /// with the system (so its serializer is there before the first gossip from another member).
     /// </summary>
     public static Config Cluster(string system, string node, string seed) => Base(node, "cluster", $$"""
+        akka.extensions = ["Akka.Cluster.Tools.PublishSubscribe.DistributedPubSubExtensionProvider, Akka.Cluster.Tools"]
         akka.cluster {
-          seed-nodes = ["akka.shm://{{system}}@{{seed}}:0"]
+          seed-nodes = ["akka.shm://{{system}}@{{seed}}:{{SharedMemoryTransport.Port}}"]
           downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
           split-brain-resolver { active-strategy = keep-majority, stable-after = 1s }
           unreachable-nodes-reaper-interval = 100ms
           pub-sub.gossip-interval = 200ms
         }
-        """);
+        """).WithFallback(DistributedPubSub.DefaultConfig());
 
     private static Config Base(string node, string provider, string extra) => ConfigurationFactory.ParseString($"""
         akka.loglevel = WARNING

@@ -12,6 +12,9 @@ if (args.Length < 3 || args[2] is not ("remote" or "cluster") || args[2] == "clu
     return 2;
 }
 string system = args[0], node = args[1];
+// Standard output carries the protocol ("ready"); Akka's log lines, which it writes to the console, go to standard error.
+TextWriter protocol = Console.Out;
+Console.SetOut(Console.Error);
 bool cluster = args[2] == "cluster";
 using ActorSystem actors = ActorSystem.Create(system, cluster ? NodeConfig.Cluster(system, node, args[3]) : NodeConfig.Remote(node));
 actors.ActorOf(Props.Create(() => new Echo()), "echo");
@@ -23,7 +26,8 @@ if (cluster)
     IActorRef subscriber = actors.ActorOf(Props.Create(() => new Subscriber(node)), "subscriber");
     await DistributedPubSub.Get(actors).Mediator.Ask<SubscribeAck>(new Subscribe("news", subscriber), TimeSpan.FromMinutes(1));
 }
-Console.WriteLine("ready");
+protocol.WriteLine("ready");
+protocol.Flush();
 await Console.In.ReadToEndAsync();
 await CoordinatedShutdown.Get(actors).Run(CoordinatedShutdown.ClrExitReason.Instance);
 return 0;

@@ -16,8 +16,9 @@ namespace Shm.Transport.Remote;
 /// shared-memory rings, with no socket, port, broker or daemon.
 /// <list type="bullet">
 /// <item>Listening joins the box's node directory of the actor system's name as node <c>hostname</c> and creates this
-/// node's inbox ring; the bound address is <c>akka.shm://{system}@{hostname}:0</c> (the host is the node's name; an shm
-/// address carries no port, so it is always 0).</item>
+/// node's inbox ring; the bound address is <c>akka.shm://{system}@{hostname}:1</c>. The host is the node's name; the
+/// port carries nothing and is always <see cref="Port"/> (1, not 0: Akka.Cluster's wire format reads a port of 0 as no
+/// port at all, and an address without one is not the same address).</item>
 /// <item>An association to another node writes into that node's inbox ring; every association between two nodes shares
 /// one ordered link (see <see cref="LinkFrame"/>). <see cref="AssociationHandle.Write"/> never blocks: a full ring is
 /// absorbed by a bounded buffer drained asynchronously, and only past it does Write return false.</item>
@@ -35,6 +36,9 @@ public sealed class SharedMemoryTransport : AkkaTransport
 {
     /// <summary>The address scheme (Akka shows it with its prefix: <c>akka.shm</c>).</summary>
     public const string Scheme = "shm";
+
+    /// <summary>The port of every shm address: nothing is bound, and Akka wants a port that survives its wire formats.</summary>
+    public const int Port = 1;
 
     /// <summary>The scheme as Akka shows it, on actor paths and in watchers' maps.</summary>
     internal const string AkkaScheme = "akka." + Scheme;
@@ -86,12 +90,12 @@ public sealed class SharedMemoryTransport : AkkaTransport
     /// <summary>The shm transport of <paramref name="system"/>'s event stream, if it runs one (how the failure detector finds it).</summary>
     internal static SharedMemoryTransport? Of(EventStream system) => s_bySystem.TryGetValue(system, out SharedMemoryTransport? transport) ? transport : null;
 
-    /// <summary>Joins the node directory and opens this node's inbox; returns <c>akka.shm://{system}@{hostname}:0</c>.</summary>
+    /// <summary>Joins the node directory and opens this node's inbox; returns <c>akka.shm://{system}@{hostname}:1</c>.</summary>
     /// <exception cref="InvalidOperationException">A live process already holds the node name.</exception>
     public override Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen()
     {
         (_, TaskCompletionSource<Spi.IAssociationEventListener> links) = _driver.Listen().GetAwaiter().GetResult();
-        _bound = new Address(Scheme, System.Name, _options.NodeName, 0);
+        _bound = new Address(Scheme, System.Name, _options.NodeName, Port);
         s_bySystem.AddOrUpdate(System.EventStream, this);
         links.SetResult(_arrivals);
         return Task.FromResult((_bound, _associations));
@@ -108,9 +112,9 @@ public sealed class SharedMemoryTransport : AkkaTransport
         {
             if (_bound is null)
                 throw new InvalidOperationException("The shm transport is not listening yet.");
-            if (!IsResponsibleFor(remote) || remote.System != System.Name || remote.Host is not { Length: > 0 } node || remote.Port is not 0)
+            if (!IsResponsibleFor(remote) || remote.System != System.Name || remote.Host is not { Length: > 0 } node || remote.Port is not Port)
                 throw new InvalidAssociationException(
-                    $"{remote} is not an address of this box's shm nodes of system {System.Name}: they read akka.shm://{System.Name}@<node>:0.");
+                    $"{remote} is not an address of this box's shm nodes of system {System.Name}: they read akka.shm://{System.Name}@<node>:{Port}.");
             if (!_driver.TryGetOrAdmit(node, out NodeLink? link))
                 throw new InvalidAssociationException($"No node {node} of system {System.Name} is up on this box (none is listed in its node directory).");
             return Task.FromResult<AssociationHandle>(PeerOf(link!).Open());
@@ -173,7 +177,7 @@ public sealed class SharedMemoryTransport : AkkaTransport
     private PeerAssociations PeerOf(NodeLink link)
     {
         PeerAssociations peer = _peers.GetOrAdd(link, static (link, transport) =>
-            new PeerAssociations(transport, link, transport._bound!, new Address(Scheme, transport.System.Name, link.Peer.Name, 0)), this);
+            new PeerAssociations(transport, link, transport._bound!, new Address(Scheme, transport.System.Name, link.Peer.Name, Port)), this);
         link.ReadHandlerSource.TrySetResult(peer); // the first caller's peer reads the link; it is the one GetOrAdd keeps
         return peer;
     }

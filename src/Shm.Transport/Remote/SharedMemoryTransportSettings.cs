@@ -6,7 +6,7 @@ namespace Shm.Transport.Remote;
 /// <summary>
 /// The <c>akka.remote.shm</c> block read into the node options: every key is optional, so a block holding only
 /// <c>transport-class</c> works. Keys: <c>hostname</c> (this node's name in the box's node directory; default
-/// <c>node-{pid}</c>), <c>port</c> (0: an shm address carries no port), <c>segment-directory</c>, <c>inbox-capacity</c>,
+/// <c>node-{pid}</c>), <c>port</c> (0 or 1: an shm address's port is always 1), <c>segment-directory</c>, <c>inbox-capacity</c>,
 /// <c>maximum-payload-bytes</c>, <c>outbound-buffer-messages</c>, <c>wait-strategy</c> (<c>spin-then-sleep</c> or
 /// <c>sleep</c>).
 /// </summary>
@@ -21,9 +21,10 @@ internal static class SharedMemoryTransportSettings
     {
         var defaults = new ShmTransportOptions();
         string hostname = config.GetString("hostname", "");
-        int port = config.GetInt("port", 0);
-        if (port != 0)
-            throw new ConfigurationException($"akka.remote.shm.port is {port}; an shm address carries no port, so it must be 0 (leave it out).");
+        int port = config.GetInt("port", SharedMemoryTransport.Port);
+        if (port is not (0 or SharedMemoryTransport.Port))
+            throw new ConfigurationException(
+                $"akka.remote.shm.port is {port}; nothing is bound, and an shm address's port is always {SharedMemoryTransport.Port} (leave the key out).");
         long? payload = config.GetByteSize("maximum-payload-bytes", null);
         long maximumPayload = payload ?? DefaultMaximumPayloadBytes;
         if (maximumPayload is < 64 or > int.MaxValue - LinkFrame.HeaderSize)

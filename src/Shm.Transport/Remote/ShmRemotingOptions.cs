@@ -14,7 +14,7 @@ namespace Shm.Transport.Remote;
 /// <example><code>
 /// Config config = ConfigurationFactory.ParseString("akka.actor.provider = remote")
 ///     .WithFallback(new ShmRemotingOptions { HostName = "worker-1" }.ToConfig());
-/// using ActorSystem system = ActorSystem.Create("orders", config);   // akka.shm://orders@worker-1:0
+/// using ActorSystem system = ActorSystem.Create("orders", config);   // akka.shm://orders@worker-1:1
 /// </code></example>
 public sealed class ShmRemotingOptions
 {
@@ -26,7 +26,7 @@ public sealed class ShmRemotingOptions
 
     /// <summary>
     /// This node's name among the box's nodes of the actor system, and the host of its address
-    /// (<c>akka.shm://{system}@{HostName}:0</c>): 1 to 64 letters, digits, '-' or '_'. Empty: <c>node-{pid}</c>.
+    /// (<c>akka.shm://{system}@{HostName}:1</c>): 1 to 64 letters, digits, '-' or '_'. Empty: <c>node-{pid}</c>.
     /// </summary>
     public string HostName { get; set; } = "";
 

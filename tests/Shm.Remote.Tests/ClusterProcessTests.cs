@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Shm.RemoteNode;
+using Shm.TestKit.MultiNode;
+using Shm.Transport.Remote;
+using Xunit.Abstractions;
+
+namespace Shm.Remote.Tests;
+
+/// <summary>
+/// Akka.Cluster, unchanged, over akka.remote.shm: three OS processes (this one, the seed, and two children) form a
+/// cluster, broadcast through Akka.Cluster.Tools' DistributedPubSub, and remove a member that is killed with SIGKILL.
+/// </summary>
+public sealed class ClusterProcessTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static int s_counter;
+    private readonly ITestOutputHelper _output;
+
+    public ClusterProcessTests(ITestOutputHelper output) : this(output, $"shmtest-{Environment.ProcessId}-cl{Interlocked.Increment(ref s_counter)}")
+    {
+    }
+
+    private ClusterProcessTests(ITestOutputHelper output, string system) : base(NodeConfig.Cluster(system, "seed", "seed"), system, output)
+    {
+        _output = output;
+    }
+
+    [Fact]
+    public void A_cluster_of_three_processes_broadcasts_and_removes_a_killed_member()
+    {
+        Cluster cluster = Cluster.Get(Sys);
+        var up = new TaskCompletionSource();
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        Assert.True(up.Task.Wait(TimeSpan.FromSeconds(60)), "the seed did not come up");
+        using NodeProcess n1 = NodeProgram.StartClusterMember(Sys.Name, "n1", "seed");
+        using NodeProcess n2 = NodeProgram.StartClusterMember(Sys.Name, "n2", "seed");
+        AwaitCondition(() => cluster.State.Members.Count(m => m.Status == MemberStatus.Up) == 3, TimeSpan.FromSeconds(60));
+
+        // Subscriptions reach the publisher's mediator by gossip: publish until both members have answered one event.
+        IActorRef mediator = DistributedPubSub.Get(Sys).Mediator;
+        var answered = new HashSet<string>();
+        AwaitAssert(() =>
+        {
+            mediator.Tell(new Publish("news", "hello"), TestActor);
+            foreach (object reply in ReceiveWhile(TimeSpan.FromMilliseconds(300), message => message))
+                answered.Add(Assert.IsType<string>(reply));
+            Assert.Equal(["n1:hello", "n2:hello"], answered.Order());
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10));
+
+        cluster.Subscribe(TestActor, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+        ReceiveWhile(TimeSpan.FromMilliseconds(500), message => message); // the initial state and any late replies
+        Address killed = new("akka.shm", Sys.Name, "n2", SharedMemoryTransport.Port);
+        var clock = Stopwatch.StartNew();
+        n2.Kill();
+        ClusterEvent.UnreachableMember unreachable = FishForMessage<ClusterEvent.UnreachableMember>(e => e.Member.Address == killed, TimeSpan.FromSeconds(60));
+        TimeSpan toUnreachable = clock.Elapsed;
+        FishForMessage<ClusterEvent.MemberRemoved>(e => e.Member.Address == killed, TimeSpan.FromSeconds(60));
+        _output.WriteLine($"kill -9 to unreachable: {toUnreachable.TotalMilliseconds:F0} ms, to removed: {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(killed, unreachable.Member.Address);
+
+        // The survivors go on: a publish now reaches n1 alone.
+        mediator.Tell(new Publish("news", "after"), TestActor);
+        FishForMessage<string>(reply => reply == "n1:after", TimeSpan.FromSeconds(30));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        Assert.True(n1.Leave(TimeSpan.FromSeconds(60)));
+    }
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        NodeProgram.RemoveSegments(Sys.Name);
+    }
+}
