@@ -31,9 +31,9 @@ public sealed class RemoteNodes : IDisposable
     }
 
     /// <summary>Starts node <paramref name="node"/> in this process (terminated when this is disposed).</summary>
-    public ActorSystem Start(string node, string extra = "", Action<ShmRemotingOptions>? configure = null)
+    public ActorSystem Start(string node, string extra = "", Action<ShmRemotingOptions>? configure = null, string provider = "remote")
     {
-        ActorSystem system = ActorSystem.Create(SystemName, ConfigOf(node, extra, configure: configure));
+        ActorSystem system = ActorSystem.Create(SystemName, ConfigOf(node, extra, provider, configure));
         lock (_systems)
             _systems.Add(system);
         return system;

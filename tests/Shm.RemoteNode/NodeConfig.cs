@@ -10,6 +10,12 @@ public static class NodeConfig
     /// <summary>A node with the remote provider.</summary>
     public static Config Remote(string node) => Base(node, "remote", "");
 
+    /// <summary>A node with the direct-path provider (Tell straight into the other node's inbox ring).</summary>
+    public static Config Direct(string node) => Base(node, DirectProvider, "");
+
+    /// <summary>The direct-path provider, as akka.actor.provider names it.</summary>
+    public static readonly string DirectProvider = $"\"{typeof(ShmRemoteActorRefProvider).FullName}, {typeof(ShmRemoteActorRefProvider).Assembly.GetName().Name}\"";
+
     /// <summary>
     /// A node of an Akka.Cluster whose seed is node <paramref name="seed"/>, downed by the split brain resolver
     /// (keep-majority, stable after 1 s), its unreachable members reaped every 100 ms, with DistributedPubSub started

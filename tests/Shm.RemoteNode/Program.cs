@@ -4,11 +4,12 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Shm.RemoteNode;
 
 // Shm.RemoteNode SYSTEM NODE remote             an Akka.Remote node over akka.remote.shm with /user/echo
+// Shm.RemoteNode SYSTEM NODE direct             the same with the direct-path provider
 // Shm.RemoteNode SYSTEM NODE cluster SEED       the same as an Akka.Cluster member subscribed to the topic "news"
 // Prints "ready" once it serves, and leaves cleanly when its standard input closes.
-if (args.Length < 3 || args[2] is not ("remote" or "cluster") || args[2] == "cluster" && args.Length < 4)
+if (args.Length < 3 || args[2] is not ("remote" or "direct" or "cluster") || args[2] == "cluster" && args.Length < 4)
 {
-    Console.Error.WriteLine("usage: Shm.RemoteNode SYSTEM NODE remote | SYSTEM NODE cluster SEED");
+    Console.Error.WriteLine("usage: Shm.RemoteNode SYSTEM NODE remote|direct | SYSTEM NODE cluster SEED");
     return 2;
 }
 string system = args[0], node = args[1];
@@ -16,7 +17,12 @@ string system = args[0], node = args[1];
 TextWriter protocol = Console.Out;
 Console.SetOut(Console.Error);
 bool cluster = args[2] == "cluster";
-using ActorSystem actors = ActorSystem.Create(system, cluster ? NodeConfig.Cluster(system, node, args[3]) : NodeConfig.Remote(node));
+using ActorSystem actors = ActorSystem.Create(system, args[2] switch
+{
+    "cluster" => NodeConfig.Cluster(system, node, args[3]),
+    "direct" => NodeConfig.Direct(node),
+    _ => NodeConfig.Remote(node),
+});
 actors.ActorOf(Props.Create(() => new Echo()), "echo");
 if (cluster)
 {

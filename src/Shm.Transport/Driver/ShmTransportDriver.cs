@@ -63,6 +63,12 @@ internal sealed class ShmTransportDriver : TransportDriver, IDisposable
     /// <summary>Inbox cells waiting to be read (a message longer than one cell takes several): for monitoring.</summary>
     public long InboxCount => _inbox is { } inbox && Volatile.Read(ref _disposed) == 0 ? inbox.Count : 0;
 
+    /// <summary>
+    /// Changes whenever an association leaves (its node died or left): a link looked up before is still good while this
+    /// has not changed, so senders may keep the link they found and check only this.
+    /// </summary>
+    public int HandlesVersion => Volatile.Read(ref _handlesVersion);
+
     /// <summary>The segment options every segment of this system uses.</summary>
     public SegmentOptions SegmentOptions => _segmentOptions;
 

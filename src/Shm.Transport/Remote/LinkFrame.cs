@@ -10,7 +10,8 @@ namespace Shm.Transport.Remote;
 //
 //  offset  size  field    meaning
 //       0     1  Kind     1 Open: the sender opens association Number; 2 Payload: Akka's bytes for it; 3 Close: the
-//                         sender closed it (the receiver tells its side Disassociated)
+//                         sender closed it (the receiver tells its side Disassociated); 4 Envelope: a direct-path
+//                         message, whose layout after this byte is DirectEnvelope's (no Opener, no Number)
 //       1     1  Opener   0: the association was opened by the sender of this frame; 1: by its receiver
 //       2     4  Number   the association's number among those its opener opened to this peer (little-endian, > 0)
 //       6     *  Payload  Payload frames only: the bytes Akka wrote (its PDU), opaque here
@@ -29,6 +30,9 @@ internal enum LinkFrameKind : byte
 
     /// <summary>The sender closed the association.</summary>
     Close = 3,
+
+    /// <summary>A direct-path message: an Akka message for an actor of the receiving node (see DirectEnvelope), no association.</summary>
+    Envelope = 4,
 }
 
 /// <summary>Writes and reads the shm transport's frames (the layout above).</summary>
@@ -42,6 +46,9 @@ internal static class LinkFrame
     private const int NumberOffset = 2;
     private const byte OpenedBySender = 0;
     private const byte OpenedByReceiver = 1;
+
+    /// <summary>The kind of a frame that arrived, before anything else is read (an Envelope has a layout of its own).</summary>
+    public static LinkFrameKind KindOf(ReadOnlySpan<byte> frame) => frame.IsEmpty ? default : (LinkFrameKind)frame[KindOffset];
 
     /// <summary>Frames of up to this many bytes are built on the stack; longer ones in a pooled buffer.</summary>
     private const int StackFrameBytes = 512;

@@ -93,6 +93,11 @@ internal sealed class PeerAssociations : NodeLinkListener
 
     private void Receive(ReadOnlySpan<byte> frame)
     {
+        if (LinkFrame.KindOf(frame) == LinkFrameKind.Envelope)
+        {
+            _transport.DeliverDirect(frame);
+            return;
+        }
         if (!LinkFrame.TryRead(frame, out LinkFrameKind kind, out bool openedHere, out int number, out ReadOnlySpan<byte> payload))
         {
             _transport.CountCorrupt();

@@ -54,6 +54,7 @@ public sealed class SharedMemoryTransport : AkkaTransport
     private readonly TaskCompletionSource<IAssociationEventListener> _associations = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly NodeLinkArrivals _arrivals;
     private Address? _bound;
+    private DirectInbound? _direct; // the inbox reader's only
     private long _corrupt;
 
     /// <summary>Created by Akka.Remote from the <c>akka.remote.shm</c> block (its <c>transport-class</c>).</summary>
@@ -131,6 +132,28 @@ public sealed class SharedMemoryTransport : AkkaTransport
         s_bySystem.Remove(System.EventStream);
         _driver.Dispose();
         return Task.FromResult(true);
+    }
+
+    /// <summary>The largest frame a node link carries: a payload and the frame's header.</summary>
+    internal int MaximumFrameBytes => _options.MaxMessageBytes;
+
+    /// <summary>Changes whenever a node link closes (see <see cref="ShmTransportDriver.HandlesVersion"/>).</summary>
+    internal int HandlesVersion => _driver.HandlesVersion;
+
+    /// <summary>The link to <paramref name="node"/> (the direct path's way to it), or null when that node is not up.</summary>
+    internal NodeLink? LinkTo(string node)
+    {
+        if (_bound is null || !_driver.TryGetOrAdmit(node, out NodeLink? link))
+            return null;
+        PeerOf(link!); // its frames back to this node are read from now on
+        return link;
+    }
+
+    /// <summary>A direct-path frame from a peer (on the inbox reader's thread).</summary>
+    internal void DeliverDirect(ReadOnlySpan<byte> frame)
+    {
+        if (!(_direct ??= new DirectInbound((ExtendedActorSystem)System, _bound!.WithProtocol(AkkaScheme))).Deliver(frame))
+            CountCorrupt();
     }
 
     /// <summary>This node's incarnation (after Listen): what its cells in other nodes' inboxes carry as their origin.</summary>

@@ -1,0 +1,63 @@
+using Akka.Actor;
+using Akka.Dispatch.SysMsg;
+using Akka.Remote;
+using NodeLink = Shm.Transport.Driver.ShmAssociationHandle;
+
+namespace Shm.Transport.Remote;
+
+/// <summary>
+/// A ref to an actor of another shm node of this box, handed out by <see cref="ShmRemoteActorRefProvider"/>: a
+/// <c>Tell</c> is serialized with Akka's serialization and written straight into that node's inbox ring (one
+/// lock-free enqueue for a short message), whose reader delivers it to the recipient; Akka.Remote's endpoint pipeline is
+/// not involved. System messages (DeathWatch, supervision) take the same ordered link, so a <c>Terminated</c> follows
+/// every message the dead actor sent before it. Watches are still intercepted by the remote watcher, as Akka's ref does.
+/// </summary>
+internal sealed class DirectActorRef : RemoteActorRef
+{
+    private readonly DirectPath _direct;
+    private NodeLink? _link; // the link found last, good while the driver's handles version is _linkVersion
+    private int _linkVersion = -1;
+
+    public DirectActorRef(DirectPath direct, RemoteTransport remote, Address localAddressToUse, ActorPath path)
+        : base(remote, localAddressToUse, path, ActorRefs.Nobody, Props.None, Deploy.None)
+    {
+        _direct = direct;
+        Node = path.Address.Host!;
+        RecipientUtf8 = System.Text.Encoding.UTF8.GetBytes(path.ToSerializationFormat());
+    }
+
+    /// <summary>The node the actor lives on (the host of its address).</summary>
+    public string Node { get; }
+
+    /// <summary>The recipient field of every envelope to this actor: its full path with uid, UTF-8 (made once).</summary>
+    public byte[] RecipientUtf8 { get; }
+
+    /// <summary>The link to the actor's node now, or null when the node is not up (found again only after a node left).</summary>
+    public NodeLink? Link(SharedMemoryTransport transport)
+    {
+        int version = transport.HandlesVersion;
+        if (version != _linkVersion || _link is null)
+        {
+            _link = transport.LinkTo(Node);
+            _linkVersion = version;
+        }
+        return _link;
+    }
+
+    /// <inheritdoc />
+    protected override void TellInternal(object message, IActorRef sender) => _direct.Send(this, message, sender);
+
+    /// <inheritdoc />
+    public override void SendSystemMessage(ISystemMessage message)
+    {
+        // A watch between a local watcher and this remote watchee goes to the remote watcher (heartbeats, address
+        // terminated), exactly as Akka's own ref sends it; the watch the remote watcher then sends comes back here.
+        if (message is Watch watch && IsWatchIntercepted(watch.Watchee, watch.Watcher)
+            || message is Unwatch unwatch && IsWatchIntercepted(unwatch.Watchee, unwatch.Watcher))
+        {
+            base.SendSystemMessage(message);
+            return;
+        }
+        _direct.Send(this, message, ActorRefs.NoSender);
+    }
+}

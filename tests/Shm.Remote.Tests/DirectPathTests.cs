@@ -1,0 +1,106 @@
+using Akka.Actor;
+using Shm.RemoteNode;
+using Shm.Transport.Remote;
+
+namespace Shm.Remote.Tests;
+
+/// <summary>
+/// The direct path between two systems of this process (the test kit's is node "a", each test starts "b"): refs to
+/// the other node are direct refs, and Akka's guarantees hold on them.
+/// </summary>
+public sealed class DirectPathTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly RemoteNodes _nodes;
+
+    public DirectPathTests() : this(new RemoteNodes())
+    {
+    }
+
+    private DirectPathTests(RemoteNodes nodes) : base(nodes.ConfigOf("a", provider: NodeConfig.DirectProvider), nodes.SystemName)
+    {
+        _nodes = nodes;
+    }
+
+    private sealed class Echo : ReceiveActor
+    {
+        public Echo() => ReceiveAny(message => Sender.Tell(message));
+    }
+
+    /// <summary>On "burst N": sends 0..N-1 to the sender, then stops itself.</summary>
+    private sealed class Burster : ReceiveActor
+    {
+        public Burster() => Receive<int>(count =>
+        {
+            for (int i = 0; i < count; i++)
+                Sender.Tell(i);
+            Context.Stop(Self);
+        });
+    }
+
+    private ActorSystem StartB() => _nodes.Start("b", provider: NodeConfig.DirectProvider);
+
+    private async Task<IActorRef> Resolve(string path) =>
+        await Sys.ActorSelection(new RootActorPath(_nodes.AddressOf("b")) / "user" / path).ResolveOne(TimeSpan.FromSeconds(20));
+
+    [Fact]
+    public async Task Refs_to_another_node_are_direct_and_tell_ask_and_keep_order()
+    {
+        StartB().ActorOf(Props.Create(() => new Echo()), "echo");
+        IActorRef echo = await Resolve("echo");
+        Assert.IsType<DirectActorRef>(echo);
+        Assert.Equal("hello", await echo.Ask<string>("hello", TimeSpan.FromSeconds(20)));
+        for (int i = 0; i < 10_000; i++)
+            echo.Tell(i, TestActor);
+        for (int i = 0; i < 10_000; i++)
+            ExpectMsg(i);
+        Assert.IsType<DirectActorRef>(LastSender); // the reply's sender, resolved on this node, is direct too
+    }
+
+    [Fact]
+    public async Task Terminated_comes_after_the_last_message_the_dead_actor_sent()
+    {
+        StartB().ActorOf(Props.Create(() => new Burster()), "burster");
+        IActorRef burster = await Resolve("burster");
+        Watch(burster);
+        burster.Tell(5000, TestActor);
+        for (int i = 0; i < 5000; i++)
+            ExpectMsg(i);
+        Terminated terminated = ExpectTerminated(burster);
+        Assert.True(terminated.ExistenceConfirmed);
+        Assert.False(terminated.AddressTerminated);
+    }
+
+    [Fact]
+    public async Task Watching_an_actor_that_stops_delivers_Terminated()
+    {
+        ActorSystem b = StartB();
+        IActorRef local = b.ActorOf(Props.Create(() => new Echo()), "victim");
+        IActorRef victim = await Resolve("victim");
+        Watch(victim);
+        Assert.Equal("ping", await victim.Ask<string>("ping", TimeSpan.FromSeconds(20)));
+        local.Tell(PoisonPill.Instance);
+        ExpectTerminated(victim);
+    }
+
+    [Fact]
+    public async Task A_message_to_a_node_that_is_gone_is_a_dead_letter()
+    {
+        ActorSystem b = StartB();
+        b.ActorOf(Props.Create(() => new Echo()), "echo");
+        IActorRef echo = await Resolve("echo");
+        Assert.Equal(1, await echo.Ask<int>(1, TimeSpan.FromSeconds(20)));
+        await b.Terminate();
+        var provider = (ShmRemoteActorRefProvider)((ExtendedActorSystem)Sys).Provider;
+        AwaitCondition(() =>
+        {
+            echo.Tell("lost", TestActor);
+            return provider.DirectDeadLetters > 0;
+        }, TimeSpan.FromSeconds(30));
+    }
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        _nodes.Dispose();
+    }
+}
