@@ -132,10 +132,10 @@ public sealed class AskTests
             // Slow turns raise the server's average past its limit within two timed turns: from then on turns go to
             // the pool, so one slow actor does not hold up the asks to the others.
             var threads = new List<string>();
-            for (int i = 0; i < 4 * Remoting.InlineTurns.SampleEvery; i++)
+            for (int i = 0; i < 4 * Driver.QuickTurns.SampleEvery; i++)
                 threads.Add(await answerer.Ask<string>(new WhereAmI(2000), TimeSpan.FromSeconds(30)));
             Assert.Equal("Shm asks b", threads[0]);
-            Assert.All(threads.Skip(2 * Remoting.InlineTurns.SampleEvery), thread => Assert.NotEqual("Shm asks b", thread));
+            Assert.All(threads.Skip(2 * Driver.QuickTurns.SampleEvery), thread => Assert.NotEqual("Shm asks b", thread));
         }
     }
 

@@ -56,13 +56,13 @@ public sealed class InlineTurnTests
         Assert.True(inline, "no quick turn ran on the inbox reader");
         // Slow turns raise the average past its limit within two timed turns: from then on turns go to the pool.
         var threads = new List<string>();
-        for (int i = 0; i < 4 * InlineTurns.SampleEvery; i++)
+        for (int i = 0; i < 4 * Driver.QuickTurns.SampleEvery; i++)
         {
             answerer.Tell(new WhereAmI(2000), collector);
             threads.Add(inbox.Next<string>());
         }
         Assert.Equal(Reader, threads[0]);
-        Assert.All(threads.Skip(2 * InlineTurns.SampleEvery), thread => Assert.NotEqual(Reader, thread));
+        Assert.All(threads.Skip(2 * Driver.QuickTurns.SampleEvery), thread => Assert.NotEqual(Reader, thread));
     }
 
     [Fact]

@@ -8,8 +8,9 @@ namespace Shm.Transport.Remote;
 /// <summary>
 /// The settings of the <c>akka.remote.shm</c> transport as an object (plain settable properties, so they bind from
 /// Microsoft.Extensions.Configuration), turned into the HOCON Akka reads by <see cref="ToConfig"/>: the transport as the
-/// only enabled one, and <see cref="ProcessLivenessFailureDetector"/> for DeathWatch and Akka.Cluster. The actor
-/// provider is not set here (<c>remote</c> or <c>cluster</c> is the caller's choice).
+/// only enabled one, <see cref="ProcessLivenessFailureDetector"/> for DeathWatch and Akka.Cluster, and the reader's
+/// executor for the default dispatcher. The actor provider is not set here (<c>remote</c>, <c>cluster</c> or the
+/// direct-path providers are the caller's choice).
 /// </summary>
 /// <example><code>
 /// Config config = ConfigurationFactory.ParseString("akka.actor.provider = remote")
@@ -51,6 +52,17 @@ public sealed class ShmRemotingOptions
     /// </summary>
     public bool UseProcessLivenessFailureDetector { get; set; } = true;
 
+    /// <summary>
+    /// Whether the inbox reader runs the turns of quick actors it delivers to itself, instead of waking a thread-pool
+    /// worker for each (<see cref="ShmReaderExecutorConfigurator"/> as <c>akka.actor.default-dispatcher.executor</c>).
+    /// Default true: a message and its reply then cost no thread hand-off; a slow actor's turns go to the pool, and
+    /// a blocked one is taken over by a new reader.
+    /// </summary>
+    public bool ReaderRunsQuickTurns { get; set; } = true;
+
+    /// <summary>The executor class, as a dispatcher's <c>executor</c> key names it.</summary>
+    public static readonly string ReaderExecutorClass = $"{typeof(ShmReaderExecutorConfigurator).FullName}, {typeof(ShmReaderExecutorConfigurator).Assembly.GetName().Name}";
+
     /// <summary>The HOCON of these settings.</summary>
     /// <exception cref="ConfigurationException">A setting is out of range (the message names it and its limit).</exception>
     public Config ToConfig()
@@ -73,6 +85,8 @@ public sealed class ShmRemotingOptions
             hocon.Append("akka.remote.watch-failure-detector.implementation-class = ").AppendLine(Quote(FailureDetectorClass));
             hocon.Append("akka.cluster.failure-detector.implementation-class = ").AppendLine(Quote(FailureDetectorClass));
         }
+        if (ReaderRunsQuickTurns)
+            hocon.Append("akka.actor.default-dispatcher.executor = ").AppendLine(Quote(ReaderExecutorClass));
         Config config = ConfigurationFactory.ParseString(hocon.ToString());
         SharedMemoryTransportSettings.Read(config.GetConfig("akka.remote.shm")); // fails here, naming the key, rather than at start
         return config;
