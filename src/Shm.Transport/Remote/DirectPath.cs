@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Akka.Actor;
 using Akka.Dispatch.SysMsg;
@@ -17,6 +18,9 @@ internal sealed class DirectPath
 {
     private readonly ExtendedActorSystem _system;
     private readonly bool _untrusted;
+    private readonly ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new(); // a path never changes: encoded once
+    private readonly ConditionalWeakTable<IActorRef, byte[]>.CreateValueCallback _encodeSender;
+    private readonly ManifestCache _manifests = new();
     private SharedMemoryTransport? _transport;
     private long _deadLetters;
 
@@ -24,6 +28,7 @@ internal sealed class DirectPath
     {
         _system = system;
         _untrusted = settings.UntrustedMode;
+        _encodeSender = sender => Encoding.UTF8.GetBytes(Serialization.WithTransport(_system, sender, static sender => Serialization.SerializedActorPath(sender)));
     }
 
     /// <summary>Messages of the direct path that became dead letters (the node was down, or its link's buffer full).</summary>
@@ -54,17 +59,20 @@ internal sealed class DirectPath
         }
     }
 
+    /// <summary>The sender field: the ref's full path with uid as Akka.Remote writes it, encoded once per ref.</summary>
+    private byte[] SenderPath(IActorRef? sender) =>
+        sender is null || sender.IsNobody() ? [] : _senderPaths.GetValue(sender, _encodeSender);
+
     private bool TryWrite(SharedMemoryTransport transport, Driver.ShmAssociationHandle link, DirectActorRef recipient, object message, IActorRef? sender)
     {
         Serializer serializer = _system.Serialization.FindSerializerFor(message);
         string manifest = Serialization.ManifestFor(serializer, message);
         // Refs inside the message and the sender are written with the system's default address, as Akka.Remote writes
         // them (in a system whose first transport is another one, peers answer such refs over that transport).
-        (byte[] payload, string senderPath) = Serialization.WithTransport(_system, (serializer, message, sender), static state =>
-            (state.serializer.ToBinary(state.message), state.sender is null || state.sender.IsNobody() ? "" : Serialization.SerializedActorPath(state.sender)));
+        byte[] payload = Serialization.WithTransport(_system, (serializer, message), static state => state.serializer.ToBinary(state.message));
         var buffer = DirectEnvelope.Begin();
         byte kind = message is ISystemMessage ? EnvelopeFormat.SystemMessage : EnvelopeFormat.UserMessage;
-        EnvelopeFormat.WriteHeader(buffer, recipient.RecipientUtf8, Encoding.UTF8.GetBytes(senderPath), serializer.Identifier, Encoding.UTF8.GetBytes(manifest), kind);
+        EnvelopeFormat.WriteHeader(buffer, recipient.RecipientUtf8, SenderPath(sender), serializer.Identifier, _manifests.Bytes(manifest), kind);
         payload.CopyTo(buffer.GetSpan(payload.Length));
         buffer.Advance(payload.Length);
         if (buffer.WrittenCount > transport.MaximumFrameBytes)

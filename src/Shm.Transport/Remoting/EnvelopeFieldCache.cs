@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Shm.Actors;
@@ -12,12 +11,8 @@ namespace Shm.Transport.Remoting;
 /// </summary>
 internal sealed class EnvelopeFieldCache
 {
-    private const int MaxCachedManifests = 4096; // a stream of distinct manifests must not grow the table for ever
-
     private readonly ConditionalWeakTable<IActorRef, byte[]> _foreignPaths = new(); // refs that are not the runtime's own
-    private readonly ConcurrentDictionary<string, byte[]> _manifests = new();
-    private int _manifestCount; // not _manifests.Count: that takes every lock of the dictionary
-    private ManifestBytes _lastManifest = new("", []);
+    private readonly ManifestCache _manifests = new();
 
     /// <summary>The sender field: the ref's full path with uid (see Serialization.SerializedActorPath); empty for no sender.</summary>
     public ReadOnlySpan<byte> SenderPath(IActorRef? sender) => sender switch
@@ -27,23 +22,8 @@ internal sealed class EnvelopeFieldCache
         _ => _foreignPaths.GetValue(sender, Encode),
     };
 
-    /// <summary>A manifest's bytes: the last one by reference (serializers return one string per type, and a stream of one type repeats it), else the table.</summary>
-    public byte[] Manifest(string manifest)
-    {
-        ManifestBytes last = _lastManifest; // immutable: read whole, whichever thread wrote it
-        if (ReferenceEquals(last.Text, manifest))
-            return last.Bytes;
-        if (!_manifests.TryGetValue(manifest, out byte[]? bytes))
-        {
-            bytes = Encoding.UTF8.GetBytes(manifest);
-            if (Volatile.Read(ref _manifestCount) < MaxCachedManifests && _manifests.TryAdd(manifest, bytes))
-                Interlocked.Increment(ref _manifestCount);
-        }
-        _lastManifest = new ManifestBytes(manifest, bytes);
-        return bytes;
-    }
+    /// <summary>A manifest's bytes (see <see cref="ManifestCache"/>).</summary>
+    public byte[] Manifest(string manifest) => _manifests.Bytes(manifest);
 
     private static byte[] Encode(IActorRef actorRef) => Encoding.UTF8.GetBytes(Actors.Serialization.Serialization.SerializedActorPath(actorRef));
-
-    private sealed record ManifestBytes(string Text, byte[] Bytes);
 }
