@@ -1,0 +1,61 @@
+using Akka.Actor;
+using Shm.RemoteNode;
+using Shm.TestKit.MultiNode;
+using Shm.Transport.Remote;
+
+namespace Shm.Remote.Tests;
+
+/// <summary>The direct path against nodes in child processes that are really killed (SIGKILL) and replaced.</summary>
+public sealed class DirectPathProcessTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static int s_counter;
+
+    public DirectPathProcessTests() : base(NodeConfig.Direct("watcher"), $"shmtest-{Environment.ProcessId}-dp{Interlocked.Increment(ref s_counter)}")
+    {
+    }
+
+    private async Task<IActorRef> EchoOf(string node) =>
+        await Sys.ActorSelection($"akka.shm://{Sys.Name}@{node}:{SharedMemoryTransport.Port}/user/echo").ResolveOne(TimeSpan.FromSeconds(30));
+
+    private ShmRemoteActorRefProvider Provider => (ShmRemoteActorRefProvider)((ExtendedActorSystem)Sys).Provider;
+
+    [Fact]
+    public async Task Killing_a_node_on_the_direct_path_terminates_its_watched_actors_and_dead_letters_what_follows()
+    {
+        using NodeProcess victim = NodeProgram.StartDirect(Sys.Name, "victim");
+        IActorRef echo = await EchoOf("victim");
+        Assert.IsType<DirectActorRef>(echo);
+        Assert.Equal("ping", await echo.Ask<string>("ping", TimeSpan.FromSeconds(30)));
+        Watch(echo);
+        victim.Kill();
+        Assert.True(ExpectTerminated(echo, TimeSpan.FromSeconds(60)).AddressTerminated);
+        long before = Provider.DirectDeadLetters;
+        echo.Tell("after", TestActor);
+        AwaitCondition(() => Provider.DirectDeadLetters > before, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_ref_to_an_actor_of_a_dead_incarnation_does_not_reach_its_successor()
+    {
+        IActorRef old;
+        using (NodeProcess first = NodeProgram.StartDirect(Sys.Name, "phoenix"))
+        {
+            old = await EchoOf("phoenix");
+            Assert.Equal(1, await old.Ask<int>(1, TimeSpan.FromSeconds(30)));
+            first.Kill();
+        }
+        using NodeProcess second = NodeProgram.StartDirect(Sys.Name, "phoenix");
+        IActorRef current = await EchoOf("phoenix");
+        Assert.NotEqual(old.Path.Uid, current.Path.Uid);
+        // The old ref names the old actor's uid: the new node refuses it (a dead letter there), as Akka's uid check does.
+        old.Tell("to the dead", TestActor);
+        Assert.Equal("to the living", await current.Ask<string>("to the living", TimeSpan.FromSeconds(30)));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+    }
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        NodeProgram.RemoveSegments(Sys.Name);
+    }
+}
