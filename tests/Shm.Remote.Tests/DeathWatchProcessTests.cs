@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Remote.Transport;
@@ -12,11 +11,8 @@ using Xunit.Abstractions;
 namespace Shm.Remote.Tests;
 
 /// <summary>Akka.Remote over shm against a node in a child process that is really killed (SIGKILL) or stopped (SIGSTOP).</summary>
-public sealed partial class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
+public sealed class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
 {
-    private const int SigStop = 19;
-    private const int SigCont = 18;
-
     private static int s_counter;
     private readonly ITestOutputHelper _output;
 
@@ -55,7 +51,7 @@ public sealed partial class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
         using NodeProcess sleeper = NodeProgram.StartRemote(SystemName, "sleeper");
         IActorRef echo = await EchoOf("sleeper");
         Watch(echo);
-        Assert.Equal(0, Kill(sleeper.Pid, SigStop));
+        Assert.Equal(0, Signals.Send(sleeper.Pid, Signals.Stop));
         try
         {
             // Alive but stopped for 3 s, well within the heartbeat pause Akka accepts (10 s): no Terminated.
@@ -63,7 +59,7 @@ public sealed partial class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
         }
         finally
         {
-            Assert.Equal(0, Kill(sleeper.Pid, SigCont));
+            Assert.Equal(0, Signals.Send(sleeper.Pid, Signals.Continue));
         }
         Assert.Equal("awake", await echo.Ask<string>("awake", TimeSpan.FromSeconds(30)));
         Unwatch(echo);
@@ -111,7 +107,4 @@ public sealed partial class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
         base.AfterAll();
         NodeProgram.RemoveSegments(SystemName);
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

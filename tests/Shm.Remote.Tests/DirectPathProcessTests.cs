@@ -53,6 +53,43 @@ public sealed class DirectPathProcessTests : Akka.TestKit.Xunit2.TestKit
         ExpectNoMsg(TimeSpan.FromMilliseconds(500));
     }
 
+    /// <summary>Counts what it is told; answers "count" with the number.</summary>
+    private sealed class Counter : ReceiveActor
+    {
+        public Counter()
+        {
+            int count = 0;
+            Receive<string>(message => message == "count", _ => Sender.Tell(count));
+            ReceiveAny(_ => count++);
+        }
+    }
+
+    [Fact]
+    public async Task A_ring_that_stays_full_never_blocks_a_Tell_and_every_message_is_delivered_or_counted()
+    {
+        using NodeProcess sleeper = NodeProgram.StartDirect(Sys.Name, "sleeper");
+        IActorRef echo = await EchoOf("sleeper");
+        IActorRef counter = Sys.ActorOf(Props.Create(() => new Counter()), "counter");
+        Assert.Equal(0, await echo.Ask<int>(0, TimeSpan.FromSeconds(30)));
+        long deadBefore = Provider.DirectDeadLetters;
+        // Stopped, the node reads nothing: its inbox ring (8192 cells) fills, then the link's buffer (100,000), then
+        // Tell gives up on each message at once, as a dead letter.
+        Assert.Equal(0, Signals.Send(sleeper.Pid, Signals.Stop));
+        const int Sent = 120_000;
+        try
+        {
+            for (int i = 0; i < Sent; i++)
+                echo.Tell(i, counter);
+        }
+        finally
+        {
+            Assert.Equal(0, Signals.Send(sleeper.Pid, Signals.Continue));
+        }
+        long dead = Provider.DirectDeadLetters - deadBefore;
+        Assert.True(dead > 0, "the full ring and buffer refused nothing");
+        await AwaitAssertAsync(async () => Assert.Equal(Sent, await counter.Ask<int>("count", TimeSpan.FromSeconds(10)) + dead), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
+    }
+
     protected override void AfterAll()
     {
         base.AfterAll();
