@@ -49,6 +49,22 @@ public sealed class TransportSpecTests : IDisposable
         return (outbound, outEvents, inbound, inEvents);
     }
 
+    /// <summary>Two listening transports a and b, a associated with b, a listener on both ends.</summary>
+    private async Task<Pair> PairAsync(string extra = "")
+    {
+        SharedMemoryTransport a = Transport("a", extra);
+        SharedMemoryTransport b = Transport("b", extra);
+        (Address boundA, _) = await ListenAsync(a);
+        (Address boundB, EventCollector atB) = await ListenAsync(b);
+        var (toB, fromB, toA, fromA) = await ConnectAsync(a, boundB, atB);
+        return new Pair(a, b, boundA, boundB, toB, fromB, toA, fromA);
+    }
+
+    /// <param name="ToB">a's end; <paramref name="FromB"/> hears what b writes to it.</param>
+    /// <param name="ToA">b's end; <paramref name="FromA"/> hears what a writes to it.</param>
+    private sealed record Pair(SharedMemoryTransport A, SharedMemoryTransport B, Address BoundA, Address BoundB,
+        AssociationHandle ToB, EventCollector FromB, AssociationHandle ToA, EventCollector FromA);
+
     [Fact]
     public async Task Listen_binds_the_node_name_as_host_with_port_1()
     {
@@ -64,11 +80,7 @@ public sealed class TransportSpecTests : IDisposable
     [Fact]
     public async Task Associate_writes_and_reads_in_order_both_ways()
     {
-        SharedMemoryTransport a = Transport("a");
-        SharedMemoryTransport b = Transport("b");
-        (Address boundA, _) = await ListenAsync(a);
-        (Address boundB, EventCollector atB) = await ListenAsync(b);
-        var (toB, fromB, toA, fromA) = await ConnectAsync(a, boundB, atB);
+        var (_, _, boundA, boundB, toB, fromB, toA, fromA) = await PairAsync();
         Assert.Equal(boundA, toA.RemoteAddress);
         Assert.Equal(boundB, toB.RemoteAddress);
         for (int i = 0; i < 2000; i++)
@@ -119,11 +131,7 @@ public sealed class TransportSpecTests : IDisposable
     [Fact]
     public async Task Disassociate_tells_both_sides()
     {
-        SharedMemoryTransport a = Transport("a");
-        SharedMemoryTransport b = Transport("b");
-        await ListenAsync(a);
-        (Address boundB, EventCollector atB) = await ListenAsync(b);
-        var (toB, fromB, toA, fromA) = await ConnectAsync(a, boundB, atB);
+        var (_, _, _, _, toB, fromB, toA, fromA) = await PairAsync();
         toB.Disassociate("test", Akka.Event.NoLogger.Instance);
         Assert.Equal(DisassociateInfo.Unknown, Info(fromB.Take<Disassociated>()));
         Assert.Equal(DisassociateInfo.Unknown, Info(fromA.Take<Disassociated>()));
@@ -134,11 +142,7 @@ public sealed class TransportSpecTests : IDisposable
     [Fact]
     public async Task A_peer_that_shuts_down_disassociates_with_shutdown()
     {
-        SharedMemoryTransport a = Transport("a");
-        SharedMemoryTransport b = Transport("b");
-        await ListenAsync(a);
-        (Address boundB, EventCollector atB) = await ListenAsync(b);
-        var (toB, fromB, _, _) = await ConnectAsync(a, boundB, atB);
+        var (a, b, _, boundB, toB, fromB, _, _) = await PairAsync();
         Assert.True(await b.Shutdown());
         Assert.Equal(DisassociateInfo.Shutdown, Info(fromB.Take<Disassociated>()));
         Assert.False(toB.Write(ByteString.CopyFromUtf8("after")));
@@ -174,12 +178,8 @@ public sealed class TransportSpecTests : IDisposable
     [Fact]
     public async Task A_payload_above_MaximumPayloadBytes_is_refused()
     {
-        SharedMemoryTransport a = Transport("a", "maximum-payload-bytes = 4096");
-        SharedMemoryTransport b = Transport("b", "maximum-payload-bytes = 4096");
-        await ListenAsync(a);
-        (Address boundB, EventCollector atB) = await ListenAsync(b);
+        var (a, _, _, _, toB, _, _, fromA) = await PairAsync("maximum-payload-bytes = 4096");
         Assert.Equal(4096, a.MaximumPayloadBytes);
-        var (toB, _, _, fromA) = await ConnectAsync(a, boundB, atB);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => toB.Write(ByteString.CopyFrom(new byte[4097])));
         Assert.Contains("4096", error.Message);
         Assert.True(toB.Write(ByteString.CopyFrom(new byte[4096])));
@@ -189,11 +189,7 @@ public sealed class TransportSpecTests : IDisposable
     [Fact]
     public async Task Large_payloads_are_split_into_cells_and_reassembled()
     {
-        SharedMemoryTransport a = Transport("a");
-        SharedMemoryTransport b = Transport("b");
-        await ListenAsync(a);
-        (Address boundB, EventCollector atB) = await ListenAsync(b);
-        var (toB, _, _, fromA) = await ConnectAsync(a, boundB, atB);
+        var (a, _, _, _, toB, _, _, fromA) = await PairAsync();
         var random = new Random(22);
         var sent = new List<byte[]>();
         foreach (int length in new[] { 1, InboxCell.MaxPayload - LinkFrame.HeaderSize, InboxCell.MaxPayload, 10_000, 100_000, (int)a.MaximumPayloadBytes })
@@ -214,11 +210,7 @@ public sealed class TransportSpecTests : IDisposable
     [Fact]
     public async Task A_corrupt_inbox_cell_or_frame_is_counted_and_the_node_keeps_working()
     {
-        SharedMemoryTransport a = Transport("a");
-        SharedMemoryTransport b = Transport("b");
-        await ListenAsync(a);
-        (Address boundB, EventCollector atB) = await ListenAsync(b);
-        var (toB, _, _, fromA) = await ConnectAsync(a, boundB, atB);
+        var (a, b, _, _, toB, _, _, fromA) = await PairAsync();
 
         // Garbage straight into b's inbox ring, as a buggy or hostile process could write it: a cell whose length is
         // out of range, one with unknown flags, one from an origin no node has, and a frame of a known origin that
