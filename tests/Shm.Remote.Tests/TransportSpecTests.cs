@@ -240,7 +240,7 @@ public sealed class TransportSpecTests : IDisposable
         var port = Assert.Throws<ConfigurationException>(() => new SharedMemoryTransport(system, ConfigurationFactory.ParseString("hostname = a\nport = 2552")));
         Assert.Contains("port", port.Message);
         var name = Assert.Throws<ConfigurationException>(() => new SharedMemoryTransport(system, ConfigurationFactory.ParseString("hostname = \"bad name\"")));
-        Assert.Contains("NodeName", name.Message);
+        Assert.Contains("hostname 'bad name' is invalid", name.Message);
         var wait = Assert.Throws<ConfigurationException>(() => new SharedMemoryTransport(system, ConfigurationFactory.ParseString("wait-strategy = busy")));
         Assert.Contains("wait-strategy", wait.Message);
         var payload = Assert.Throws<ConfigurationException>(() => new ShmRemotingOptions { MaximumPayloadBytes = 10 }.ToConfig());

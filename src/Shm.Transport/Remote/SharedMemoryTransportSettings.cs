@@ -53,8 +53,27 @@ internal static class SharedMemoryTransportSettings
         }
         catch (ArgumentException error)
         {
-            throw new ConfigurationException($"akka.remote.shm: {error.Message}", error);
+            throw new ConfigurationException($"akka.remote.shm: {InKeysOfTheBlock(error)}", error);
         }
         return options;
+    }
+
+    // The node layer names its options as ShmTransportOptions does; a user of this block knows them by its keys.
+    private static readonly (string Option, string Key)[] s_keys =
+    [
+        (nameof(ShmTransportOptions.NodeName), "hostname"),
+        (nameof(ShmTransportOptions.SegmentDirectory), "segment-directory"),
+        (nameof(ShmTransportOptions.InboxCapacity), "inbox-capacity"),
+        (nameof(ShmTransportOptions.MaxMessageBytes), "maximum-payload-bytes (plus the frame's header)"),
+        (nameof(ShmTransportOptions.OutboundBufferMessages), "outbound-buffer-messages"),
+    ];
+
+    /// <summary>The validation's message with the node layer's option name replaced by this block's key.</summary>
+    private static string InKeysOfTheBlock(ArgumentException error)
+    {
+        string message = error.ParamName is { } name ? error.Message.Replace($" (Parameter '{name}')", "") : error.Message;
+        foreach ((string option, string key) in s_keys)
+            message = message.Replace(option, key);
+        return message;
     }
 }

@@ -34,7 +34,7 @@ public sealed class ShmRemotingOptions
     /// <summary>Where the node directory and the inbox rings live. Default /dev/shm.</summary>
     public string SegmentDirectory { get; set; } = "/dev/shm";
 
-    /// <summary>Cells of this node's inbox ring (a power of two; 232 bytes of Akka's PDU each). Default 8192.</summary>
+    /// <summary>Cells of this node's inbox ring, 2 to 4,194,304 (rounded up to a power of two; 232 bytes of a PDU each). Default 8192.</summary>
     public long InboxCapacity { get; set; } = 8192;
 
     /// <summary>The largest Akka PDU an association carries (Akka refuses larger messages, logging an oversized payload). Default 256 KiB.</summary>
