@@ -27,5 +27,10 @@ internal static class SR
     public const string Io_Failed = "{0} failed for segment '{1}': {2} (errno {3}).";
     public const string Wait_NegativeTimeout = "timeout is {0}; it must be TimeSpan.Zero or positive, or Timeout.InfiniteTimeSpan.";
     public const string Queue_NoEventFd = "This queue has no eventfd; call EnableEventFd or AttachEventFd first.";
+    public const string ReqRep_NoFreeSlot = "ShmReqRep '{0}' had no free response slot (all {1} in flight) within {2}.";
+    public const string ReqRep_QueueFull = "ShmReqRep '{0}' request queue stayed full for {1}: {2} requests queued, its capacity is {3}. Servers make room as they take requests.";
+    public const string ReqRep_LaneFull = "ShmReqRep '{0}' short-request lane (requests of up to {1} bytes) stayed full for {2}: {3} requests queued, its capacity is {4} (the request capacity or the response slots rounded up to a power of two, whichever is smaller), and {5} requests wait for a server. Servers make room as they take requests.";
+    public const string ReqRep_LaneAndArenaFull = "ShmReqRep '{0}' short-request lane (requests of up to {1} bytes, capacity {2}) stayed full for {3}, and the arena queue it overflows into had no room either: {4} requests queued there, its capacity is {5} requests and {6} bytes. Servers make room as they take requests.";
+    public const string ReqRep_ArenaFull = "ShmReqRep '{0}' arena queue (requests over {1} bytes) stayed full for {2}: {3} requests queued, its capacity is {4} requests and {5} bytes. Servers make room as they take requests.";
     public const string Participants_Full = "Segment '{0}' has all {1} participant records in use by live threads; dispose unused instances or use fewer threads per instance.";
 }

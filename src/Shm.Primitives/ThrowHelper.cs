@@ -24,6 +24,10 @@ internal static class ThrowHelper
     public static void ThrowNegativeTimeout(TimeSpan timeout) =>
         throw new ArgumentOutOfRangeException(nameof(timeout), timeout, Format(SR.Wait_NegativeTimeout, timeout));
 
+    /// <summary>A blocking call's timeout, its message formatted from an SR text.</summary>
+    [DoesNotReturn]
+    public static void ThrowTimeout(string format, params object?[] args) => throw new TimeoutException(Format(format, args));
+
     [DoesNotReturn]
     public static void ThrowObjectDisposed(string typeName) => throw new ObjectDisposedException(typeName);
 

@@ -465,6 +465,37 @@ internal sealed unsafe class ResponseSlotTable
         return failed;
     }
 
+    // ---- queued requests -------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Whether a queued request can never be taken: its id names no slot, or its slot no longer holds it waiting
+    /// (ACQUIRED at its generation) because it was cancelled, abandoned, cleared, failed or reclaimed from a dead
+    /// client. Exactly the requests <see cref="TryMarkTaken"/> refuses, so dropping one early does what a server
+    /// would do at receive. The answer is final: only FREE → ACQUIRED changes a slot's generation, always to a new
+    /// one, so a request found abandoned is never waited for again (its slot's next request has another id).
+    /// </summary>
+    public bool IsAbandoned(ulong id)
+    {
+        if (!IsPlausible(id))
+            return true; // a corrupt id: a server drops it too, never indexes with it
+        var request = new RequestId(id);
+        // Acquire: pairs with the CAS that freed the slot (cancel, reap, clear); no store of ours depends on it.
+        ulong c = Volatile.Read(ref ControlOf(request.Slot));
+        return !SameRequest(c, request) || StateOf(c) != SlotState.Acquired;
+    }
+
+    /// <summary>Slots whose request waits for a server (ACQUIRED), the caller's own included; a racy snapshot.</summary>
+    public int CountWaiting()
+    {
+        int waiting = 0;
+        for (int slot = 0; slot < _count; slot++)
+        {
+            if (StateOf(Volatile.Read(ref ControlOf(slot))) == SlotState.Acquired)
+                waiting++;
+        }
+        return waiting;
+    }
+
     /// <summary>Fails one request whose queue entry was lost with a dead server (typed channel's queue recovery).</summary>
     public bool FailRequest(ulong id)
     {

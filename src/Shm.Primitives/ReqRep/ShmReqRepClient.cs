@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using Shm.Primitives.Queue;
 using Shm.Primitives.ReqRep;
 using Shm.Primitives.Segments;
+using Shm.Primitives.Threading;
 
 namespace Shm.Primitives;
 
@@ -18,7 +18,7 @@ namespace Shm.Primitives;
 /// </example>
 public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
 {
-    private const int IdBytes = sizeof(ulong);
+    private const int IdBytes = ByteRequestQueue.RequestIdBytes;
     private static readonly ResponseReader<byte[]> s_reader = static response => response.ToArray();
     private readonly ByteRequestQueue _requests;
     private readonly ShmByteQueue _queue;
@@ -99,22 +99,51 @@ public sealed class ShmReqRepClient : ShmReqRepClientBase<byte[]>
     }
 
     /// <summary>
-    /// A short request as one inline cell of the lock-free lane; a longer one as one arena message, its id (8 bytes)
-    /// then its payload, joined without a copy.
+    /// A short request as one inline cell of the lock-free lane (only the bytes used: one cache line for up to 44); a
+    /// longer one, or a short one the lane has no room for, through <see cref="ByteRequestQueue.TryEnqueue"/> (which
+    /// drops requests nobody waits for from a full lane's front); with a timeout, waiting for room up to it.
     /// </summary>
-    private bool Enqueue(ReadOnlySpan<byte> request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)
+    private RequestQueueOutcome Enqueue(ReadOnlySpan<byte> request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        if (request.Length <= InlineRequest.MaxPayload)
+        if (request.Length <= InlineRequest.MaxPayload && _lane.TryEnqueue(new InlineRequest.Writer(id.Value, request)))
+            return RequestQueueOutcome.Queued;
+        RequestQueueOutcome outcome = TryEnqueueSlow(request, id);
+        if (outcome == RequestQueueOutcome.Queued || timeout is not { } wait)
+            return outcome;
+        var attempt = new EnqueueAttempt(this, request, id) { Outcome = outcome };
+        return _requests.WaitAsProducer(ref attempt, wait, Spin, cancellationToken) ? RequestQueueOutcome.Queued : attempt.Outcome;
+    }
+
+    /// <summary>One try of the slow path; the abandoned requests it dropped count as stale.</summary>
+    private RequestQueueOutcome TryEnqueueSlow(ReadOnlySpan<byte> request, RequestId id)
+    {
+        RequestQueueOutcome outcome = _requests.TryEnqueue(id.Value, request, Slots, out int dropped);
+        if (dropped > 0)
+            Count(ReqRepCounter.StaleReplies, dropped);
+        return outcome;
+    }
+
+    private protected override string DescribeFullQueue(RequestQueueOutcome outcome, TimeSpan timeout)
+    {
+        long arenaCount = _queue.GetStats().Count;
+        return outcome switch
         {
-            return timeout is { } laneWait
-                ? _lane.TryEnqueue(InlineRequest.Of(id.Value, request), laneWait, cancellationToken)
-                : _lane.TryEnqueue(new InlineRequest.Writer(id.Value, request)); // only the bytes used: one cache line for up to 44
-        }
-        Span<byte> header = stackalloc byte[IdBytes];
-        BinaryPrimitives.WriteUInt64LittleEndian(header, id.Value);
-        return timeout is { } wait
-            ? _queue.TryEnqueue(header, request, wait, Spin, cancellationToken)
-            : _queue.TryEnqueue(header, request);
+            RequestQueueOutcome.LaneFull => ThrowHelper.Format(SR.ReqRep_LaneFull, Name, InlineRequest.MaxPayload, timeout,
+                _lane.Count, _lane.Capacity, Slots.CountWaiting()), // the failed send's own slot is already released
+            RequestQueueOutcome.LaneAndArenaFull => ThrowHelper.Format(SR.ReqRep_LaneAndArenaFull, Name, InlineRequest.MaxPayload, _lane.Capacity, timeout,
+                arenaCount, _queue.Capacity, _queue.ArenaCapacity),
+            _ => ThrowHelper.Format(SR.ReqRep_ArenaFull, Name, InlineRequest.MaxPayload, timeout, arenaCount, _queue.Capacity, _queue.ArenaCapacity),
+        };
+    }
+
+    /// <summary>A blocked send's retry: the slow path again (a drop or a server's take may have made room).</summary>
+    private ref struct EnqueueAttempt(ShmReqRepClient client, ReadOnlySpan<byte> request, RequestId id) : IWaitAttempt
+    {
+        private readonly ReadOnlySpan<byte> _request = request;
+
+        public RequestQueueOutcome Outcome;
+
+        public bool TryOnce() => (Outcome = client.TryEnqueueSlow(_request, id)) == RequestQueueOutcome.Queued;
     }
 
     private protected override void ResolveDeadServerClaims() => _lane.ResolveDeadClaims();

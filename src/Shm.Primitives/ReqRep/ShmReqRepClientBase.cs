@@ -14,7 +14,8 @@ namespace Shm.Primitives;
 /// <remarks>
 /// Every request holds a response slot from its send until its response is read, it is cancelled, it times out
 /// inside <c>Request</c>, or its server is found dead; a client process that dies holding slots has them freed
-/// by the next client that needs one. Thread-safe: any thread may send and read; an id can be read once.
+/// by the next client that needs one, and the requests it left queued are dropped (by the next sender that finds
+/// their lane full, or by a server), never answered. Thread-safe: any thread may send and read; an id can be read once.
 /// </remarks>
 public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
 {
@@ -98,9 +99,14 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
     /// <summary>
     /// The variant's half of a send: puts <paramref name="request"/> with its <paramref name="id"/> into the request
     /// queue; with a null <paramref name="timeout"/>, one try (the queue's lock is still waited for), else waiting up to it.
+    /// Returns which lane was full when it could not.
     /// </summary>
-    private protected delegate bool RequestEnqueuer<TRequest>(TRequest request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)
+    private protected delegate RequestQueueOutcome RequestEnqueuer<TRequest>(TRequest request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)
         where TRequest : allows ref struct;
+
+    /// <summary>The message of a send that found no queue room for <paramref name="timeout"/>: which lane, its capacity, what it holds.</summary>
+    private protected virtual string DescribeFullQueue(RequestQueueOutcome outcome, TimeSpan timeout) =>
+        ThrowHelper.Format(SR.ReqRep_QueueFull, Name, timeout, QueuedRequests, RequestCapacity);
 
     /// <summary>TrySend of both variants: take a slot, queue the request, or say which of the two failed (keeping no slot).</summary>
     private protected ShmSendResult TrySendCore<TRequest>(TRequest request, RequestEnqueuer<TRequest> enqueue, out RequestId id)
@@ -110,7 +116,17 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
         if (!TryAcquireSlot(out id))
             return ShmSendResult.NoFreeSlot;
         FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
-        if (!enqueue(request, id, null, CancellationToken.None))
+        RequestQueueOutcome outcome;
+        try
+        {
+            outcome = enqueue(request, id, null, CancellationToken.None);
+        }
+        catch
+        {
+            ReleaseUnsent(id); // e.g. the segment found corrupt or truncated: no slot is kept
+            throw;
+        }
+        if (outcome != RequestQueueOutcome.Queued)
         {
             ReleaseUnsent(id);
             id = default;
@@ -127,20 +143,20 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
     {
         ThrowIfUnusable();
         if (!AcquireSlot(deadline, cancellationToken, out RequestId id))
-            throw new TimeoutException($"ShmReqRep '{Name}' had no free response slot (all {ResponseSlots} in flight) within {timeout}.");
+            ThrowHelper.ThrowTimeout(SR.ReqRep_NoFreeSlot, Name, ResponseSlots, timeout);
         FaultPoint.Hit(FaultPoints.ReqRepClientAcquired);
-        bool queued = false;
+        RequestQueueOutcome outcome = RequestQueueOutcome.QueueFull;
         try
         {
-            queued = enqueue(request, id, Remaining(deadline), cancellationToken);
+            outcome = enqueue(request, id, Remaining(deadline), cancellationToken);
         }
         finally
         {
-            if (!queued)
+            if (outcome != RequestQueueOutcome.Queued)
                 ReleaseUnsent(id);
         }
-        if (!queued)
-            throw new TimeoutException($"ShmReqRep '{Name}' request queue stayed full ({RequestCapacity} requests) for {timeout}.");
+        if (outcome != RequestQueueOutcome.Queued)
+            throw new TimeoutException(DescribeFullQueue(outcome, timeout));
         FaultPoint.Hit(FaultPoints.ReqRepClientSent);
         return id;
     }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Shm.Primitives.ReqRep;
 using Shm.Primitives.Segments;
+using Shm.Primitives.Threading;
 
 namespace Shm.Primitives;
 
@@ -66,10 +67,61 @@ public sealed class ShmReqRepClient<TReq, TResp> : ShmReqRepClientBase<TResp>
 
     private protected override void ResolveDeadServerClaims() => _queue.ResolveDeadClaims();
 
-    /// <summary>The request as one queue cell: its id and its value.</summary>
-    private bool Enqueue(TReq request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// The request as one queue cell: its id and its value. When the queue is full, the abandoned requests at its
+    /// front (cancelled, abandoned, cleared or reclaimed from a dead client: servers would drop them) are dropped and
+    /// the queue tried again; with a timeout, waiting for room up to it.
+    /// </summary>
+    private RequestQueueOutcome Enqueue(TReq request, RequestId id, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var cell = new RequestCell<TReq, TResp> { Id = id.Value, Value = request };
-        return timeout is { } wait ? _queue.TryEnqueue(cell, wait, cancellationToken) : _queue.TryEnqueue(cell);
+        if (_queue.TryEnqueue(cell) || TryEnqueueAfterDrop(cell))
+            return RequestQueueOutcome.Queued;
+        if (timeout is not { } wait)
+            return RequestQueueOutcome.QueueFull;
+        var attempt = new EnqueueAttempt(this, cell);
+        return _queue.Sleepers.Wait(_queue, ref attempt, consumerSide: false, wait, cancellationToken, Spin)
+            ? RequestQueueOutcome.Queued
+            : RequestQueueOutcome.QueueFull;
+    }
+
+    /// <summary>Drops the abandoned requests at the queue's front; if any went, tries once more. Counts them as stale.</summary>
+    private bool TryEnqueueAfterDrop(in RequestCell<TReq, TResp> cell)
+    {
+        var gate = new AbandonedRequestGate(Slots);
+        for (long i = 0; i < _queue.Capacity && _queue.TryDequeue(ref gate, out _); i++)
+        {
+        }
+        if (gate.Dropped == 0)
+            return false;
+        Count(ReqRepCounter.StaleReplies, gate.Dropped);
+        return _queue.TryEnqueue(cell);
+    }
+
+    private readonly struct EnqueueAttempt(ShmReqRepClient<TReq, TResp> client, RequestCell<TReq, TResp> cell) : IWaitAttempt
+    {
+        public bool TryOnce() => client._queue.TryEnqueue(cell) || client.TryEnqueueAfterDrop(cell);
+    }
+
+    /// <summary>
+    /// Admits only requests whose slot no longer waits for them (<see cref="ResponseSlotTable.IsAbandoned"/>, a final
+    /// answer); the first request someone waits for stops the drop, leaving it and everything behind it queued.
+    /// </summary>
+    private struct AbandonedRequestGate(ResponseSlotTable slots) : IDequeueGate<RequestCell<TReq, TResp>>
+    {
+        public int Dropped;
+
+        public readonly bool CopiesItem => false;
+
+        public readonly bool Admits(in RequestCell<TReq, TResp> cell) => slots.IsAbandoned(cell.Id);
+
+        /// <returns>False: a dropped request is not counted as received.</returns>
+        public bool OnTaken(in RequestCell<TReq, TResp> cell)
+        {
+            if (!slots.IsAbandoned(cell.Id))
+                slots.FailRequest(cell.Id); // only a cell rewritten under us (a corrupt segment): fail it, never lose it silently
+            Dropped++;
+            return false;
+        }
     }
 }

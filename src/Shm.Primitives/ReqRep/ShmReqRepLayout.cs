@@ -10,7 +10,8 @@ namespace Shm.Primitives.ReqRep;
 // ShmQueueLayout of RequestCell<TReq,TResp> for the typed channel. The byte channel then has its inline lane at the
 // next pair boundary (offset N): a ShmQueueLayout of InlineRequest (its 128-byte header part unused, its sleeper
 // words unused: it sleeps and wakes on the byte queue's), as many participant records as the byte queue and a capacity
-// of min(request capacity, response slots rounded up to a power of two).
+// of min(request capacity, response slots rounded up to a power of two). Requests nobody waits for any more can sit in
+// either queue until a server, or a sender finding that queue full, drops them from its front (no layout of their own).
 // The response region starts at the first pair boundary after the last queue (offset Q):
 //
 //  Header (shared with the queue): Kind = ReqRep, Capacity = request capacity,
@@ -213,7 +214,10 @@ internal sealed class ShmReqRepLayoutRules : ReqRepLayoutRules
 
     /// <summary>
     /// The lane holds as many requests as the byte queue, but no more than the response slots rounded up to a power of
-    /// two: only requests in flight (each holding a slot) and cancelled ones not yet dropped ever sit in it.
+    /// two: the requests waiting for a server each hold a slot, so they never fill it while a sender holds one. The
+    /// rest of it can hold requests nobody waits for any more (cancelled, abandoned, cleared, or reclaimed from a dead
+    /// client); servers drop those at receive, and a sender that finds the lane full drops them from its front or, when
+    /// they sit behind a request still waited for, sends through the arena (ByteRequestQueue.TryEnqueue).
     /// </summary>
     protected override SegmentGeometry LaneGeometry(long capacity, long participants, long slots)
     {

@@ -15,11 +15,16 @@ namespace Shm.Primitives;
 /// <para>Requests carry their <see cref="RequestId"/> through one of two lanes. One of up to
 /// <see cref="MaxInlineRequestBytes"/> bytes goes inline into a lock-free queue (a claim and a commit, as in
 /// <see cref="ShmQueue{T}"/>); a longer one into a <see cref="ShmByteQueue"/> arena under its robust lock. Requests
-/// are taken in the order sent within a lane; a short request may be taken before a longer one sent earlier.</para>
+/// are taken in the order sent within a lane; a short request may be taken before a longer one sent earlier. A short
+/// request whose lane is full of requests nobody waits for any more (behind one still waited for) goes through the
+/// arena instead, so it too may be taken before a short one sent earlier.</para>
 /// <para>A server marks a request's slot as taken by it before the queue commit that removes the request (or, in
 /// the inline lane, before it releases the request's cell), so a server killed at any point either leaves the
 /// request queued or leaves its client able to see that it died.</para>
-/// <para>Requests whose client gave up before a server took them are dropped at receive (counted as stale).</para>
+/// <para>Requests whose client gave up before a server took them (cancelled, abandoned at a timeout, or the client
+/// died and its slots were reclaimed) are dropped at receive, never answered into the slot's next request; a client
+/// that finds a lane full drops them from its front itself, so they never stop a send while no server runs (each
+/// counted as stale once).</para>
 /// </remarks>
 /// <example>
 /// <code>

@@ -15,7 +15,7 @@ namespace Shm.Primitives;
 /// <param name="Requests">Requests sent.</param>
 /// <param name="Received">Requests servers removed from the queue (stale ones included).</param>
 /// <param name="Replies">Replies delivered.</param>
-/// <param name="StaleReplies">Replies rejected and requests dropped because the request was cancelled, cleared or recycled.</param>
+/// <param name="StaleReplies">Replies rejected and requests dropped (by a server at receive, or by a sender that found its lane full) because the request was cancelled, abandoned, cleared or reclaimed from a dead client.</param>
 /// <param name="Timeouts">Requests abandoned at their deadline.</param>
 /// <param name="Cancels">Requests cancelled by their caller.</param>
 /// <param name="Recoveries">Repairs after a death: the queue's lock, a dead client's slots, a dead server's requests.</param>

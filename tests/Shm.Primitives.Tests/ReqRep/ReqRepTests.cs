@@ -75,8 +75,63 @@ public sealed class ReqRepTests
         Assert.Equal(ShmSendResult.Sent, client2.TrySend(two, out _));
         Assert.Equal(ShmSendResult.QueueFull, client2.TrySend(three, out _));
         TimeoutException full = Assert.Throws<TimeoutException>(() => client2.Send(three, TimeSpan.FromMilliseconds(20)));
-        Assert.Contains("queue", full.Message);
+        // The message names the lane that was full and its real capacity (the short-request lane's is not the request capacity's in general).
+        Assert.Contains(length <= ShmReqRepServer.MaxInlineRequestBytes ? "short-request lane" : "arena queue", full.Message);
+        Assert.Contains("2 requests queued, its capacity is 2", full.Message);
         Assert.Equal(2, client2.Pending); // the failed sends kept no slot
+    }
+
+    [Theory]
+    [InlineData(16, 12)] // the short-request lane holds min(16, 4 slots) = 4
+    [InlineData(4, ReqRepEcho.ArenaLength)] // the arena queue holds 4
+    public void Requests_cancelled_while_no_server_runs_never_fill_the_queue_and_are_never_answered(int requestCapacity, int length)
+    {
+        using var segment = new TestSegment("rr");
+        using var server = ShmReqRepServer.CreateNew(segment.Name, requestCapacity, responseSlots: 4);
+        using var client = ShmReqRepClient.OpenExisting(segment.Name);
+        const int cancelled = 50;
+        for (int i = 0; i < cancelled; i++)
+        {
+            Assert.Equal(ShmSendResult.Sent, client.TrySend(ReqRepEcho.Request(1, i, length), out RequestId id));
+            Assert.True(client.Cancel(id));
+        }
+        Assert.InRange(server.Queued, 1, 4); // the sender dropped the rest from its full lane's front
+
+        var ids = new RequestId[4];
+        for (int i = 0; i < ids.Length; i++)
+            Assert.Equal(ShmSendResult.Sent, client.TrySend(ReqRepEcho.Request(2, i, length), out ids[i]));
+        using (new ServingThread(server))
+        {
+            for (int i = 0; i < ids.Length; i++)
+                Assert.Equal(ReqRepEcho.Answer(ReqRepEcho.Request(2, i, length)), client.Get(ids[i], Patience));
+            TestWait.Until(() => server.Queued == 0);
+        }
+        ShmReqRepStats stats = server.GetStats();
+        Assert.Equal(cancelled, stats.StaleReplies); // each cancelled request dropped exactly once, by the sender or the server
+        Assert.Equal(4, stats.Replies);
+        Assert.Equal(4, stats.FreeSlots);
+    }
+
+    [Fact]
+    public void Typed_requests_cancelled_while_no_server_runs_never_fill_the_queue()
+    {
+        using var segment = new TestSegment("rrt");
+        using var server = ShmReqRepServer<long, long>.CreateNew(segment.Name, 4, responseSlots: 4);
+        using var client = ShmReqRepClient<long, long>.OpenExisting(segment.Name);
+        for (long i = 0; i < 50; i++)
+        {
+            Assert.Equal(ShmSendResult.Sent, client.TrySend(i, out RequestId id));
+            Assert.True(client.Cancel(id));
+        }
+        var ids = new RequestId[4];
+        for (int i = 0; i < ids.Length; i++)
+            Assert.Equal(ShmSendResult.Sent, client.TrySend(100 + i, out ids[i]));
+        while (server.TryReceive(out ShmRequest<long> request))
+            Assert.True(server.Reply(request.Id, request.Value * request.Value));
+        for (int i = 0; i < ids.Length; i++)
+            Assert.Equal((100L + i) * (100 + i), client.Get(ids[i], Patience));
+        Assert.Equal(50, server.GetStats().StaleReplies);
+        Assert.Equal(4, server.GetStats().FreeSlots);
     }
 
     [Fact]
