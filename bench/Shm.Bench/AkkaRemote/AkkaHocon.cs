@@ -27,6 +27,14 @@ internal static class AkkaHocon
     public static Config Shm(string node) =>
         ConfigurationFactory.ParseString(s_common).WithFallback(new ShmRemotingOptions { HostName = node }.ToConfig());
 
+    /// <summary>
+    /// Node <paramref name="node"/> over akka.remote.shm with the direct-path provider: a Tell to the other node goes
+    /// straight into its inbox ring, not through Akka.Remote's endpoint pipeline.
+    /// </summary>
+    public static Config Direct(string node) =>
+        ConfigurationFactory.ParseString($"akka.actor.provider = \"{typeof(ShmRemoteActorRefProvider).FullName}, {typeof(ShmRemoteActorRefProvider).Assembly.GetName().Name}\"")
+            .WithFallback(Shm(node));
+
     /// <summary>Akka's default transport (DotNetty TCP) on loopback, on a port the kernel picks; Akka's default detectors.</summary>
     public static Config Tcp() => ConfigurationFactory.ParseString(s_common + """
 

@@ -9,7 +9,9 @@ namespace Shm.Bench.AkkaRemote;
 /// process (<see cref="EchoServer"/>) over <c>akka.remote.shm</c> and, in the same run, over Akka's default DotNetty TCP
 /// transport on loopback. Rows: RemotePingPong with 1 and 10 client/echo pairs, sequential Ask round trips, the same
 /// ping-pong between two systems of one process over Akka's in-memory TestTransport (the ceiling of Akka's own pipeline),
-/// and the time from kill -9 of the child to DeathWatch's <c>Terminated</c>. Every message is the string "hit" on every
+/// and the time from kill -9 of the child to DeathWatch's <c>Terminated</c>; and the ping-pong and asks once more on the
+/// direct path (<c>ShmRemoteActorRefProvider</c>: Tell straight into the other node's inbox ring), against TCP and
+/// against Akka.Remote over shm of the same run. Every message is the string "hit" on every
 /// transport. Children: one per transport, killed by the DeathWatch rows (and one more per extra kill in full runs).
 /// </summary>
 public sealed class AkkaRemoteSuite : IBenchSuite, IBenchChildRoles
@@ -34,17 +36,21 @@ public sealed class AkkaRemoteSuite : IBenchSuite, IBenchChildRoles
         TimeSpan warmUp = TimeSpan.FromSeconds(context.Quick ? 1.5 : 3);
         string shmName = context.SegmentPrefix + "akka";
         string tcpName = context.SegmentPrefix + "akka-tcp";
+        string directName = context.SegmentPrefix + "akka-direct";
         var rows = new List<BenchRow>();
         var peers = new List<EchoPeer>();
-        ActorSystem? shmSystem = null, tcpSystem = null;
+        ActorSystem? shmSystem = null, tcpSystem = null, directSystem = null;
         try
         {
             shmSystem = ActorSystem.Create(shmName, AkkaHocon.Shm(ClientNode));
             tcpSystem = ActorSystem.Create(tcpName, AkkaHocon.Tcp());
+            directSystem = ActorSystem.Create(directName, AkkaHocon.Direct(ClientNode));
             string serializer = SerializerOfPayload(shmSystem, tcpSystem);
             string tcpBaseline = $"Akka.Remote over DotNetty TCP, loopback (string msgs, {serializer})";
             EchoPeer shm = Track(peers, EchoPeer.Start(context, shmSystem, "shm", ServerNode));
             EchoPeer tcp = Track(peers, EchoPeer.Start(context, tcpSystem, "tcp", ServerNode));
+            EchoPeer direct = Track(peers, EchoPeer.Start(context, directSystem, "direct", ServerNode));
+            PingPongRounds.WarmUp(directSystem, direct.Echoes, warmUp, direct.ThrowIfExited);
             PingPongRounds.WarmUp(shmSystem, shm.Echoes, warmUp, shm.ThrowIfExited);
             PingPongRounds.WarmUp(tcpSystem, tcp.Echoes, warmUp, tcp.ThrowIfExited);
 
@@ -52,23 +58,31 @@ public sealed class AkkaRemoteSuite : IBenchSuite, IBenchChildRoles
                 $"  ping-pong: {roundTrips:N0} round trips per client, {PingPongRounds.InFlight} in flight per client, messages counted both ways, best of {repetitions}"));
             context.Log("  transport  clients  total [msg]      msgs/s  total [ms]");
             var shmBest = new Dictionary<int, double>();
+            var directRows = new List<BenchRow>();
             foreach (int clients in s_clientCounts)
             {
-                PingPongRounds.Measured ours = default, baseline = default;
+                PingPongRounds.Measured ours = default, baseline = default, straight = default;
                 for (int r = 0; r < repetitions; r++)
                 {
                     PingPongRounds.Measured o = PingPongRounds.Round(shmSystem, shm.Echoes, clients, roundTrips, shm.ThrowIfExited);
                     PingPongRounds.Measured b = PingPongRounds.Round(tcpSystem, tcp.Echoes, clients, roundTrips, tcp.ThrowIfExited);
+                    PingPongRounds.Measured d = PingPongRounds.Round(directSystem, direct.Echoes, clients, roundTrips, direct.ThrowIfExited);
                     context.Log(o.Line("shm"));
                     context.Log(b.Line("tcp"));
+                    context.Log(d.Line("direct"));
                     if (o.Rate > ours.Rate) ours = o;
                     if (b.Rate > baseline.Rate) baseline = b;
+                    if (d.Rate > straight.Rate) straight = d;
                 }
                 shmBest[clients] = ours.Rate;
                 rows.Add(new BenchRow($"akka.pingpong.c{clients}", ours.Rate, RateUnit, tcpBaseline, baseline.Rate));
+                directRows.Add(new BenchRow($"akka.direct.pingpong.c{clients}", straight.Rate, RateUnit, tcpBaseline, baseline.Rate));
+                directRows.Add(new BenchRow($"akka.direct.pingpong.c{clients}.vs_shm", straight.Rate, RateUnit, "Akka.Remote over akka.remote.shm (same run)", ours.Rate));
             }
 
             rows.AddRange(MeasureAsks(context, shm, tcp, tcpBaseline, asks, askWarmUp, askRepetitions));
+            rows.AddRange(directRows);
+            rows.AddRange(MeasureAsks(context, direct, tcp, tcpBaseline, asks, askWarmUp, askRepetitions, "akka.direct"));
             rows.AddRange(MeasureCeiling(context, context.SegmentPrefix + "akka-mem", shmBest, roundTrips, repetitions, warmUp, serializer));
 
             var shmKills = new List<TimeSpan>();
@@ -95,8 +109,8 @@ public sealed class AkkaRemoteSuite : IBenchSuite, IBenchChildRoles
         {
             foreach (EchoPeer peer in peers)
                 peer.Dispose();
-            Task.WaitAll([.. new[] { shmSystem, tcpSystem }.OfType<ActorSystem>().Select(s => s.Terminate())], s_terminate);
-            foreach (string file in Directory.GetFiles(SegmentDirectory, shmName + ".*"))
+            Task.WaitAll([.. new[] { shmSystem, tcpSystem, directSystem }.OfType<ActorSystem>().Select(s => s.Terminate())], s_terminate);
+            foreach (string file in Directory.GetFiles(SegmentDirectory, shmName + ".*").Concat(Directory.GetFiles(SegmentDirectory, directName + ".*")))
                 File.Delete(file);
         }
         return rows;
@@ -122,7 +136,7 @@ public sealed class AkkaRemoteSuite : IBenchSuite, IBenchChildRoles
         return ours;
     }
 
-    private static IEnumerable<BenchRow> MeasureAsks(BenchContext context, EchoPeer shm, EchoPeer tcp, string baseline, int asks, int warmUp, int repetitions)
+    private static IEnumerable<BenchRow> MeasureAsks(BenchContext context, EchoPeer shm, EchoPeer tcp, string baseline, int asks, int warmUp, int repetitions, string prefix = "akka")
     {
         AskRtt.Measure(shm.Echoes[0], warmUp, shm.ThrowIfExited);
         AskRtt.Measure(tcp.Echoes[0], warmUp, tcp.ThrowIfExited);
@@ -131,15 +145,15 @@ public sealed class AkkaRemoteSuite : IBenchSuite, IBenchChildRoles
         {
             (double P50, double P99) o = AskRtt.Measure(shm.Echoes[0], asks, shm.ThrowIfExited);
             (double P50, double P99) b = AskRtt.Measure(tcp.Echoes[0], asks, tcp.ThrowIfExited);
-            context.Log(string.Create(CultureInfo.InvariantCulture, $"  ask, sequential ({asks:N0} after {warmUp:N0}): shm p50 {o.P50:0.0} us, p99 {o.P99:0.0} us; tcp p50 {b.P50:0.0} us, p99 {b.P99:0.0} us"));
+            context.Log(string.Create(CultureInfo.InvariantCulture, $"  ask, sequential ({asks:N0} after {warmUp:N0}): {shm.Transport} p50 {o.P50:0.0} us, p99 {o.P99:0.0} us; tcp p50 {b.P50:0.0} us, p99 {b.P99:0.0} us"));
             if (o.P50 < ours.P50) ours = o;
             if (b.P50 < theirs.P50) theirs = b;
         }
         string text = repetitions == 1 ? baseline : baseline + $", best p50 of {repetitions}";
         return
         [
-            new BenchRow("akka.ask.rtt_p50_us", ours.P50, "us", text, theirs.P50, HigherIsBetter: false),
-            new BenchRow("akka.ask.rtt_p99_us", ours.P99, "us", text, theirs.P99, HigherIsBetter: false),
+            new BenchRow($"{prefix}.ask.rtt_p50_us", ours.P50, "us", text, theirs.P50, HigherIsBetter: false),
+            new BenchRow($"{prefix}.ask.rtt_p99_us", ours.P99, "us", text, theirs.P99, HigherIsBetter: false),
         ];
     }
 

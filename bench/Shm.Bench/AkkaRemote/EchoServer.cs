@@ -23,7 +23,7 @@ internal static class EchoServer
     private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(20);
     private static readonly TimeSpan s_parentPoll = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The child's arguments: transport (<c>shm</c> or <c>tcp</c>), actor-system name, shm node name, parent pid.</summary>
+    /// <summary>The child's arguments: transport (<c>shm</c>, <c>direct</c> or <c>tcp</c>), actor-system name, shm node name, parent pid.</summary>
     public static string[] Arguments(string transport, string systemName, string node) =>
         [transport, systemName, node, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 
@@ -35,7 +35,7 @@ internal static class EchoServer
     {
         if (args.Length != 4)
         {
-            Console.Error.WriteLine($"usage: --child {Role} shm|tcp SYSTEM NODE PARENT-PID");
+            Console.Error.WriteLine($"usage: --child {Role} shm|direct|tcp SYSTEM NODE PARENT-PID");
             return 2;
         }
         (string transport, string systemName, string node, int parent) = (args[0], args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
@@ -43,7 +43,8 @@ internal static class EchoServer
         {
             "shm" => AkkaHocon.Shm(node),
             "tcp" => AkkaHocon.Tcp(),
-            _ => throw new ArgumentException($"Transport '{transport}' is not shm or tcp.", nameof(args)),
+            "direct" => AkkaHocon.Direct(node),
+            _ => throw new ArgumentException($"Transport '{transport}' is not shm, direct or tcp.", nameof(args)),
         };
         ActorSystem system = ActorSystem.Create(systemName, config);
         for (int i = 0; i < Echoes; i++)
