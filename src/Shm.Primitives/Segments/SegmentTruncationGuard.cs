@@ -192,7 +192,10 @@ internal static unsafe class SegmentTruncationGuard
                     Volatile.Write(ref *magic, H.TruncatedMagic);
             }
             Interlocked.Increment(ref s_truncations);
+            // Still under the lock: marking wakes the segment's sleepers through words in its mapping, and a user
+            // woken by another process's guard may be disposing the segment right now. Its Dispose marks it
+            // disposed (so this marks nothing), then waits in Forget for this lock before it unmaps.
+            segment.MarkTruncated(observed);
         }
-        segment.MarkTruncated(observed);
     }
 }
