@@ -28,12 +28,12 @@ public sealed class ClusterProcessTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void A_cluster_of_three_processes_broadcasts_and_removes_a_killed_member()
+    public async Task A_cluster_of_three_processes_broadcasts_and_removes_a_killed_member()
     {
         Cluster cluster = Cluster.Get(Sys);
         var up = new TaskCompletionSource();
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        Assert.True(up.Task.Wait(TimeSpan.FromSeconds(60)), "the seed did not come up");
+        await up.Task.WaitAsync(TimeSpan.FromSeconds(60));
         using NodeProcess n1 = NodeProgram.StartClusterMember(Sys.Name, "n1", "seed");
         using NodeProcess n2 = NodeProgram.StartClusterMember(Sys.Name, "n2", "seed");
         AwaitCondition(() => cluster.State.Members.Count(m => m.Status == MemberStatus.Up) == 3, TimeSpan.FromSeconds(60));
