@@ -13,18 +13,26 @@ namespace Shm.Remote.Tests;
 /// Akka.Cluster, unchanged, over akka.remote.shm: three OS processes (this one, the seed, and two children) form a
 /// cluster, broadcast through Akka.Cluster.Tools' DistributedPubSub, and remove a member that is killed with SIGKILL.
 /// </summary>
-public sealed class ClusterProcessTests : Akka.TestKit.Xunit2.TestKit
+public sealed class ClusterProcessTests(ITestOutputHelper output) : ClusterOfThreeProcesses(output, direct: false);
+
+/// <summary>The same cluster with the direct-path cluster provider: members reach each other straight through their rings.</summary>
+public sealed class DirectClusterProcessTests(ITestOutputHelper output) : ClusterOfThreeProcesses(output, direct: true);
+
+/// <summary>The three-process cluster test, with Akka's cluster provider or the direct-path one.</summary>
+public abstract class ClusterOfThreeProcesses : Akka.TestKit.Xunit2.TestKit
 {
     private static int s_counter;
     private readonly ITestOutputHelper _output;
+    private readonly bool _direct;
 
-    public ClusterProcessTests(ITestOutputHelper output) : this(output, $"shmtest-{Environment.ProcessId}-cl{Interlocked.Increment(ref s_counter)}")
+    protected ClusterOfThreeProcesses(ITestOutputHelper output, bool direct) : this(output, direct, $"shmtest-{Environment.ProcessId}-cl{Interlocked.Increment(ref s_counter)}")
     {
     }
 
-    private ClusterProcessTests(ITestOutputHelper output, string system) : base(NodeConfig.Cluster(system, "seed", "seed"), system, output)
+    private ClusterOfThreeProcesses(ITestOutputHelper output, bool direct, string system) : base(NodeConfig.Cluster(system, "seed", "seed", direct), system, output)
     {
         _output = output;
+        _direct = direct;
     }
 
     [Fact]
@@ -34,8 +42,8 @@ public sealed class ClusterProcessTests : Akka.TestKit.Xunit2.TestKit
         var up = new TaskCompletionSource();
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         await up.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        using NodeProcess n1 = NodeProgram.StartClusterMember(Sys.Name, "n1", "seed");
-        using NodeProcess n2 = NodeProgram.StartClusterMember(Sys.Name, "n2", "seed");
+        using NodeProcess n1 = NodeProgram.StartClusterMember(Sys.Name, "n1", "seed", _direct);
+        using NodeProcess n2 = NodeProgram.StartClusterMember(Sys.Name, "n2", "seed", _direct);
         AwaitCondition(() => cluster.State.Members.Count(m => m.Status == MemberStatus.Up) == 3, TimeSpan.FromSeconds(60));
 
         // Subscriptions reach the publisher's mediator by gossip: publish until both members have answered one event.
@@ -45,7 +53,10 @@ public sealed class ClusterProcessTests : Akka.TestKit.Xunit2.TestKit
         {
             mediator.Tell(new Publish("news", "hello"), TestActor);
             foreach (object reply in ReceiveWhile(TimeSpan.FromMilliseconds(300), message => message))
+            {
                 answered.Add(Assert.IsType<string>(reply));
+                Assert.Equal(_direct, LastSender is DirectActorRef); // the subscriber answered through its ring, or Akka.Remote
+            }
             Assert.Equal(["n1:hello", "n2:hello"], answered.Order());
         }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10));
 

@@ -22,7 +22,8 @@ internal static class NodeProgram
     public static NodeProcess StartDirect(string system, string node) => NodeProcess.Start(Dll, system, node, "direct");
 
     /// <summary>Starts a cluster member that joins through <paramref name="seed"/> and subscribes to "news".</summary>
-    public static NodeProcess StartClusterMember(string system, string node, string seed) => NodeProcess.Start(Dll, system, node, "cluster", seed);
+    public static NodeProcess StartClusterMember(string system, string node, string seed, bool direct = false) =>
+        NodeProcess.Start(Dll, system, node, direct ? "cluster-direct" : "cluster", seed);
 
     /// <summary>Removes every segment of <paramref name="system"/> (what a killed node could not remove itself).</summary>
     public static void RemoveSegments(string system)

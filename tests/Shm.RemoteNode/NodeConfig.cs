@@ -13,6 +13,9 @@ public static class NodeConfig
     /// <summary>A node with the direct-path provider (Tell straight into the other node's inbox ring).</summary>
     public static Config Direct(string node) => Base(node, DirectProvider, "");
 
+    /// <summary>The direct-path cluster provider, as akka.actor.provider names it.</summary>
+    public static readonly string DirectClusterProvider = $"\"{typeof(ShmClusterActorRefProvider).FullName}, {typeof(ShmClusterActorRefProvider).Assembly.GetName().Name}\"";
+
     /// <summary>The direct-path provider, as akka.actor.provider names it.</summary>
     public static readonly string DirectProvider = $"\"{typeof(ShmRemoteActorRefProvider).FullName}, {typeof(ShmRemoteActorRefProvider).Assembly.GetName().Name}\"";
 
@@ -21,7 +24,7 @@ public static class NodeConfig
     /// (keep-majority, stable after 1 s), its unreachable members reaped every 100 ms, with DistributedPubSub started
     /// with the system (so its serializer is there before the first gossip from another member).
     /// </summary>
-    public static Config Cluster(string system, string node, string seed) => Base(node, "cluster", $$"""
+    public static Config Cluster(string system, string node, string seed, bool direct = false) => Base(node, direct ? DirectClusterProvider : "cluster", $$"""
         akka.extensions = ["Akka.Cluster.Tools.PublishSubscribe.DistributedPubSubExtensionProvider, Akka.Cluster.Tools"]
         akka.cluster {
           seed-nodes = ["akka.shm://{{system}}@{{seed}}:{{SharedMemoryTransport.Port}}"]

@@ -6,20 +6,22 @@ using Shm.RemoteNode;
 // Shm.RemoteNode SYSTEM NODE remote             an Akka.Remote node over akka.remote.shm with /user/echo
 // Shm.RemoteNode SYSTEM NODE direct             the same with the direct-path provider
 // Shm.RemoteNode SYSTEM NODE cluster SEED       the same as an Akka.Cluster member subscribed to the topic "news"
+// Shm.RemoteNode SYSTEM NODE cluster-direct SEED  the same with the direct-path cluster provider
 // Prints "ready" once it serves, and leaves cleanly when its standard input closes.
-if (args.Length < 3 || args[2] is not ("remote" or "direct" or "cluster") || args[2] == "cluster" && args.Length < 4)
+bool cluster = args.Length >= 3 && args[2] is "cluster" or "cluster-direct";
+if (args.Length < 3 || args[2] is not ("remote" or "direct" or "cluster" or "cluster-direct") || cluster && args.Length < 4)
 {
-    Console.Error.WriteLine("usage: Shm.RemoteNode SYSTEM NODE remote|direct | SYSTEM NODE cluster SEED");
+    Console.Error.WriteLine("usage: Shm.RemoteNode SYSTEM NODE remote|direct | SYSTEM NODE cluster|cluster-direct SEED");
     return 2;
 }
 string system = args[0], node = args[1];
 // Standard output carries the protocol ("ready"); Akka's log lines, which it writes to the console, go to standard error.
 TextWriter protocol = Console.Out;
 Console.SetOut(Console.Error);
-bool cluster = args[2] == "cluster";
 using ActorSystem actors = ActorSystem.Create(system, args[2] switch
 {
     "cluster" => NodeConfig.Cluster(system, node, args[3]),
+    "cluster-direct" => NodeConfig.Cluster(system, node, args[3], direct: true),
     "direct" => NodeConfig.Direct(node),
     _ => NodeConfig.Remote(node),
 });
