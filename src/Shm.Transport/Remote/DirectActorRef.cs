@@ -15,8 +15,8 @@ namespace Shm.Transport.Remote;
 internal sealed class DirectActorRef : RemoteActorRef
 {
     private readonly DirectPath _direct;
-    private NodeLink? _link; // the link found last, good while the driver's handles version is _linkVersion
-    private int _linkVersion = -1;
+    private FoundLink? _found; // the link found last, and the driver's handles version it is good for: one object, so
+                               // senders on several threads never pair one lookup's link with another's version
 
     public DirectActorRef(DirectPath direct, RemoteTransport remote, Address localAddressToUse, ActorPath path)
         : base(remote, localAddressToUse, path, ActorRefs.Nobody, Props.None, Deploy.None)
@@ -36,13 +36,13 @@ internal sealed class DirectActorRef : RemoteActorRef
     public NodeLink? Link(SharedMemoryTransport transport)
     {
         int version = transport.HandlesVersion;
-        if (version != _linkVersion || _link is null)
-        {
-            _link = transport.LinkTo(Node);
-            _linkVersion = version;
-        }
-        return _link;
+        FoundLink? found = Volatile.Read(ref _found);
+        if (found is null || found.Version != version || found.Link is null)
+            Volatile.Write(ref _found, found = new FoundLink(transport.LinkTo(Node), version));
+        return found.Link;
     }
+
+    private sealed record FoundLink(NodeLink? Link, int Version);
 
     /// <inheritdoc />
     protected override void TellInternal(object message, IActorRef sender) => _direct.Send(this, message, sender);
