@@ -32,6 +32,9 @@ internal sealed class EchoPeer : IDisposable
     /// <summary>The child system's address, e.g. <c>akka.shm://sys@server:0</c> or <c>akka.tcp://sys@127.0.0.1:40123</c>.</summary>
     public string Address { get; }
 
+    /// <summary>The child's process id.</summary>
+    public int Pid => _child.Id;
+
     /// <summary>The child's echo actors, in order (resolved by <see cref="Start"/>).</summary>
     public IReadOnlyList<IActorRef> Echoes { get; private set; } = [];
 
