@@ -35,6 +35,12 @@ internal static class AkkaHocon
         ConfigurationFactory.ParseString($"akka.actor.provider = \"{typeof(ShmRemoteActorRefProvider).FullName}, {typeof(ShmRemoteActorRefProvider).Assembly.GetName().Name}\"")
             .WithFallback(Shm(node));
 
+    /// <summary>Akka's local provider alone (no remoting): the baseline of in-process Tell.</summary>
+    public static Config Local() => ConfigurationFactory.ParseString(s_common + """
+
+        akka.actor.provider = local
+        """);
+
     /// <summary>Akka's default transport (DotNetty TCP) on loopback, on a port the kernel picks; Akka's default detectors.</summary>
     public static Config Tcp() => ConfigurationFactory.ParseString(s_common + """
 

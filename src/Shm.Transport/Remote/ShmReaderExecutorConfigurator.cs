@@ -41,7 +41,8 @@ public sealed class ShmReaderExecutorConfigurator : ExecutorServiceConfigurator
             {
                 if (lease is not null && !t_inTurn)
                     t_turns.Skipped();
-                ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
+                // As Akka's default executor queues it: on the calling worker's own queue, when it is a pool worker.
+                ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: true);
                 return;
             }
             // Marked as a turn for the watchdog only once the mailbox is scheduled: what the reader delivers after a
