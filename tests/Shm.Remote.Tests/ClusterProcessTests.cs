@@ -13,9 +13,11 @@ namespace Shm.Remote.Tests;
 /// Akka.Cluster, unchanged, over akka.remote.shm: three OS processes (this one, the seed, and two children) form a
 /// cluster, broadcast through Akka.Cluster.Tools' DistributedPubSub, and remove a member that is killed with SIGKILL.
 /// </summary>
+[Collection(ChildProcesses.Collection)]
 public sealed class ClusterProcessTests(ITestOutputHelper output) : ClusterOfThreeProcesses(output, direct: false);
 
 /// <summary>The same cluster with the direct-path cluster provider: members reach each other straight through their rings.</summary>
+[Collection(ChildProcesses.Collection)]
 public sealed class DirectClusterProcessTests(ITestOutputHelper output) : ClusterOfThreeProcesses(output, direct: true);
 
 /// <summary>The three-process cluster test, with Akka's cluster provider or the direct-path one.</summary>

@@ -11,6 +11,7 @@ using Xunit.Abstractions;
 namespace Shm.Remote.Tests;
 
 /// <summary>Akka.Remote over shm against a node in a child process that is really killed (SIGKILL) or stopped (SIGSTOP).</summary>
+[Collection(ChildProcesses.Collection)]
 public sealed class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
 {
     private static int s_counter;

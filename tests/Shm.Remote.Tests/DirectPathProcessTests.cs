@@ -6,6 +6,7 @@ using Shm.Transport.Remote;
 namespace Shm.Remote.Tests;
 
 /// <summary>The direct path against nodes in child processes that are really killed (SIGKILL) and replaced.</summary>
+[Collection(ChildProcesses.Collection)]
 public sealed class DirectPathProcessTests : Akka.TestKit.Xunit2.TestKit
 {
     private static int s_counter;
