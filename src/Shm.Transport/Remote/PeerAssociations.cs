@@ -38,9 +38,6 @@ internal sealed class PeerAssociations : NodeLinkListener
     /// <summary>The largest payload an association to this peer writes.</summary>
     public long MaximumPayloadBytes => _transport.MaximumPayloadBytes;
 
-    /// <summary>Associations open to this peer now (for tests and monitoring).</summary>
-    public int Count => _open.Count;
-
     /// <summary>Opens an association to the peer (Akka's Associate).</summary>
     /// <exception cref="InvalidAssociationException">The peer went down, or its link refused the Open.</exception>
     public SharedMemoryAssociationHandle Open()

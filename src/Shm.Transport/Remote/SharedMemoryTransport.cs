@@ -85,6 +85,9 @@ public sealed class SharedMemoryTransport : AkkaTransport
     /// <summary>Frames that made no sense (malformed, or for nothing known) and were skipped, this transport's and its inbox's.</summary>
     public long CorruptFrames => Interlocked.Read(ref _corrupt) + _driver.CorruptFrames;
 
+    /// <summary>Direct-path messages that arrived but could not be delivered (they did not deserialize, or a system message was not one).</summary>
+    public long UndeliverableMessages => Volatile.Read(ref _direct)?.Undeliverable ?? 0;
+
     /// <summary>Payloads accepted by Write that were never delivered because their node went down while they were buffered.</summary>
     public long DroppedPayloads => _driver.DroppedPayloads;
 
