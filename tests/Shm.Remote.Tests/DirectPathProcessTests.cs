@@ -54,6 +54,51 @@ public sealed class DirectPathProcessTests : Akka.TestKit.Xunit2.TestKit
         ExpectNoMsg(TimeSpan.FromMilliseconds(500));
     }
 
+    [Fact]
+    public async Task Pending_asks_to_a_node_that_is_killed_fail_as_node_down_not_at_their_timeout()
+    {
+        using NodeProcess victim = NodeProgram.StartDirect(Sys.Name, "asked");
+        IActorRef echo = await EchoOf("asked");
+        Assert.Equal("ping", await echo.Ask<string>("ping", TimeSpan.FromSeconds(30)));
+        // Stopped, the node takes no ask: these wait in its ask channel, each holding a response slot, until the kill.
+        Assert.Equal(0, Signals.Send(victim.Pid, Signals.Stop));
+        Task<string>[] pending = [.. Enumerable.Range(0, 20).Select(i => echo.Ask<string>($"ask {i}", TimeSpan.FromMinutes(5)))];
+        victim.Kill();
+        foreach (Task<string> ask in pending)
+        {
+            var down = await Assert.ThrowsAsync<AskTargetNodeDownException>(() => ask.WaitAsync(TimeSpan.FromMinutes(1)));
+            Assert.Equal(echo.Path, down.Target);
+        }
+        // Asked once the node is gone, an ask fails at once the same way.
+        await Assert.ThrowsAsync<AskTargetNodeDownException>(() => echo.Ask<string>("late", TimeSpan.FromMinutes(5)).WaitAsync(TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_replacement_node_takes_over_the_shm_mailbox_of_a_killed_one_with_the_message_in_hand()
+    {
+        IActorRef jobs;
+        int firstPid;
+        const int Queued = 200;
+        using (NodeProcess first = NodeProgram.StartDirect(Sys.Name, "worker", blocking: true))
+        {
+            firstPid = first.Pid;
+            jobs = await Sys.ActorSelection($"akka.shm://{Sys.Name}@worker:{SharedMemoryTransport.Port}/user/jobs").ResolveOne(TimeSpan.FromSeconds(30));
+            jobs.Tell("block", TestActor);
+            ExpectMsg($"block {firstPid}", TimeSpan.FromSeconds(30)); // its turn now blocks with "block" in hand
+            for (int i = 0; i < Queued; i++)
+                jobs.Tell($"job {i}", TestActor); // straight into the ring: they wait there
+            first.Kill();
+        }
+        // Written while no process serves the ring: it holds them for the next actor at the path.
+        jobs.Tell($"job {Queued}", TestActor);
+        using NodeProcess second = NodeProgram.StartDirect(Sys.Name, "worker");
+        Assert.NotEqual(firstPid, second.Pid);
+        ExpectMsg($"block {second.Pid}", TimeSpan.FromSeconds(30)); // the message in hand, delivered again (at-least-once)
+        for (int i = 0; i <= Queued; i++)
+            ExpectMsg($"job {i} {second.Pid}", TimeSpan.FromSeconds(30));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
     /// <summary>Counts what it is told; answers "count" with the number.</summary>
     private sealed class Counter : ReceiveActor
     {

@@ -18,8 +18,12 @@ internal static class NodeProgram
     /// <summary>Starts node <paramref name="node"/> of <paramref name="system"/> with the remote provider and /user/echo.</summary>
     public static NodeProcess StartRemote(string system, string node) => NodeProcess.Start(Dll, system, node, "remote");
 
-    /// <summary>Starts node <paramref name="node"/> with the direct-path provider and /user/echo.</summary>
-    public static NodeProcess StartDirect(string system, string node) => NodeProcess.Start(Dll, system, node, "direct");
+    /// <summary>
+    /// Starts node <paramref name="node"/> with the direct-path provider, /user/echo and /user/jobs on an shm mailbox
+    /// (answering "MESSAGE PID"; when <paramref name="blocking"/>, blocking its turn for good at its first "block").
+    /// </summary>
+    public static NodeProcess StartDirect(string system, string node, bool blocking = false) =>
+        blocking ? NodeProcess.Start(Dll, system, node, "direct", "blocking") : NodeProcess.Start(Dll, system, node, "direct");
 
     /// <summary>Starts a cluster member that joins through <paramref name="seed"/> and subscribes to "news".</summary>
     public static NodeProcess StartClusterMember(string system, string node, string seed, bool direct = false) =>

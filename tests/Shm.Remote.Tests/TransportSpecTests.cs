@@ -245,6 +245,10 @@ public sealed class TransportSpecTests : IDisposable
         Assert.Contains("wait-strategy", wait.Message);
         var payload = Assert.Throws<ConfigurationException>(() => new ShmRemotingOptions { MaximumPayloadBytes = 10 }.ToConfig());
         Assert.Contains("maximum-payload-bytes", payload.Message);
+        var slots = Assert.Throws<ConfigurationException>(() => new SharedMemoryTransport(system, ConfigurationFactory.ParseString("ask-response-slots = 0")));
+        Assert.Contains("ask-response-slots must be 1..", slots.Message);
+        var reply = Assert.Throws<ConfigurationException>(() => new ShmRemotingOptions { AskReplyMaxBytes = 10 }.ToConfig());
+        Assert.Contains("ask-reply-max-bytes must be 64..", reply.Message);
     }
 
     private static string Text(byte[] payload) => System.Text.Encoding.UTF8.GetString(payload);

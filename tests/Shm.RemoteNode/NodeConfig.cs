@@ -35,7 +35,12 @@ public static class NodeConfig
         }
         """).WithFallback(DistributedPubSub.DefaultConfig());
 
+    /// <summary>The id of the shm mailbox in every node's configuration (<c>Props.WithMailbox(MailboxId)</c>).</summary>
+    public const string MailboxId = "shm-mailbox";
+
     private static Config Base(string node, string provider, string extra) => ConfigurationFactory.ParseString($"""
+        {MailboxId}.mailbox-type = "{ShmMailboxType.TypeName}"
+        {MailboxId}.capacity = 4096
         akka.loglevel = WARNING
         akka.actor.provider = {provider}
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off

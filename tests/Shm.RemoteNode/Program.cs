@@ -4,7 +4,8 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Shm.RemoteNode;
 
 // Shm.RemoteNode SYSTEM NODE remote             an Akka.Remote node over akka.remote.shm with /user/echo
-// Shm.RemoteNode SYSTEM NODE direct             the same with the direct-path provider
+// Shm.RemoteNode SYSTEM NODE direct [blocking]  the same with the direct-path provider, and /user/jobs on an shm
+//                                              mailbox (with "blocking", its first "block" blocks it for good)
 // Shm.RemoteNode SYSTEM NODE cluster SEED       the same as an Akka.Cluster member subscribed to the topic "news"
 // Shm.RemoteNode SYSTEM NODE cluster-direct SEED  the same with the direct-path cluster provider
 // Prints "ready" once it serves, and leaves cleanly when its standard input closes.
@@ -26,6 +27,11 @@ using ActorSystem actors = ActorSystem.Create(system, args[2] switch
     _ => NodeConfig.Remote(node),
 });
 actors.ActorOf(Props.Create(() => new Echo()), "echo");
+if (args[2] == "direct")
+{
+    bool blocking = args.Length > 3 && args[3] == "blocking";
+    actors.ActorOf(Props.Create(() => new Jobs(blocking)).WithMailbox(NodeConfig.MailboxId), "jobs");
+}
 if (cluster)
 {
     var up = new TaskCompletionSource();
@@ -44,6 +50,17 @@ return 0;
 internal sealed class Echo : ReceiveActor
 {
     public Echo() => ReceiveAny(message => Sender.Tell(message));
+}
+
+/// <summary>Answers each message with "MESSAGE PID"; a blocking one answers its first "block", then blocks its turn for good.</summary>
+internal sealed class Jobs : ReceiveActor
+{
+    public Jobs(bool blocking) => Receive<string>(message =>
+    {
+        Sender.Tell($"{message} {Environment.ProcessId}");
+        if (blocking && message == "block")
+            Thread.Sleep(Timeout.Infinite); // the message in hand when the test kills this process
+    });
 }
 
 /// <summary>Answers each published event to its publisher with "NODE:EVENT".</summary>

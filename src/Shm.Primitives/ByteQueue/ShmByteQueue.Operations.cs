@@ -74,6 +74,12 @@ public sealed unsafe partial class ShmByteQueue
     /// </summary>
     public bool TryDequeue(IBufferWriter<byte> writer) => DequeueInto(writer, WaitForLock) == Outcome.Done;
 
+    /// <summary>
+    /// Copies the oldest message as a new array without taking it; false if the queue is empty. For a single consumer
+    /// that takes a message only once it has finished with it (a crash in between leaves it at the front).
+    /// </summary>
+    public bool TryPeek(out byte[] message) => TakeArray(back: false, WaitForLock, out message, peek: true) == Outcome.Done;
+
     /// <summary>The length of the oldest message, without taking it; false if the queue is empty.</summary>
     public bool TryPeekLength(out int length) => PeekLength(WaitForLock, out length) == Outcome.Done;
 
@@ -166,7 +172,7 @@ public sealed unsafe partial class ShmByteQueue
         return Outcome.Done;
     }
 
-    private Outcome Dequeue(Span<byte> destination, bool back, long lockDeadline, out int length)
+    private Outcome Dequeue(Span<byte> destination, bool back, long lockDeadline, out int length, bool peek = false)
     {
         ThreadParticipant me = _participants.Current;
         length = 0;
@@ -191,6 +197,8 @@ public sealed unsafe partial class ShmByteQueue
             if (length > destination.Length)
                 return Outcome.DestinationTooSmall;
             new ReadOnlySpan<byte>(_arena + offset, length).CopyTo(destination);
+            if (peek)
+                return Outcome.Done;
             QueueState next = AfterTake(state, reserved, back);
             CommitLocked(next, back ? Operation.PopBack : Operation.Pop);
         }
@@ -225,12 +233,12 @@ public sealed unsafe partial class ShmByteQueue
     }
 
     /// <summary>Array-returning take: peek the length, allocate outside the lock, then take (retrying if the front changed).</summary>
-    private Outcome TakeArray(bool back, long lockDeadline, out byte[] message)
+    private Outcome TakeArray(bool back, long lockDeadline, out byte[] message, bool peek = false)
     {
         byte[] buffer = [];
         while (true)
         {
-            Outcome outcome = Dequeue(buffer, back, lockDeadline, out int length);
+            Outcome outcome = Dequeue(buffer, back, lockDeadline, out int length, peek);
             if (outcome == Outcome.Done)
             {
                 message = buffer.Length == length ? buffer : buffer[..length];

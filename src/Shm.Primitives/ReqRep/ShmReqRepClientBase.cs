@@ -68,7 +68,10 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
         return Await(id, StartsAtFirstWait, timeout, abandon: false, cancellationToken);
     }
 
-    /// <summary>Waits asynchronously (no thread held) for the response of <paramref name="id"/>; cancelling the token ends the wait, not the request.</summary>
+    /// <summary>
+    /// Waits asynchronously (no thread held) for the response of <paramref name="id"/>; cancelling the token ends the
+    /// wait, not the request. An answer that arrives within a short spin is returned completed.
+    /// </summary>
     /// <exception cref="ShmStaleRequestException">The id was read, cancelled, abandoned or cleared already.</exception>
     /// <exception cref="ShmServerUnavailableException">The server that took it died, or every server is gone.</exception>
     public ValueTask<TResponse> GetAsync(RequestId id, CancellationToken cancellationToken = default)
@@ -77,11 +80,26 @@ public abstract class ShmReqRepClientBase<TResponse> : ShmReqRepEndpoint
         Slots.Validate(id);
         if (cancellationToken.IsCancellationRequested)
             return ValueTask.FromCanceled<TResponse>(cancellationToken);
-        if (TryFinish(id, out TResponse response))
+        // As RequestAsync: an answer that comes within the hot spin (the only request in flight here) is read on the
+        // calling thread, with no hand-off to the pump and back.
+        if (TryFinish(id, out TResponse response) || (Spin && _pump.IsIdle && Slots.SpinForAnswer(id) && TryFinish(id, out response)))
             return new ValueTask<TResponse>(response);
         var operation = new PendingReply<TResponse>(this, null, abandonOnCancel: false, cancellationToken) { Id = id };
         _pump.Add(operation);
         return operation.Task;
+    }
+
+    /// <summary>
+    /// Takes a response slot for a request the caller carries to the server another way (a ring it already writes to,
+    /// in order with its other messages), together with <paramref name="id"/>; the server accepts it with
+    /// <see cref="ShmReqRepServerBase.TryAccept"/> and replies as to any request. Read the reply with
+    /// <see cref="Get"/> / <see cref="GetAsync"/>; <see cref="Cancel"/> frees the slot if the request never went.
+    /// </summary>
+    /// <returns>False when no slot is free (dead clients' slots are reclaimed first).</returns>
+    public bool TryReserve(out RequestId id)
+    {
+        ThrowIfUnusable();
+        return TryAcquireSlot(out id);
     }
 
     /// <summary>

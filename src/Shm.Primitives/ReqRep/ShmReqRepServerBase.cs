@@ -27,6 +27,18 @@ public abstract class ShmReqRepServerBase : ShmReqRepEndpoint
     private protected int ServerIndex { get; }
 
     /// <summary>Writes a response of raw bytes into the request's slot and wakes its client.</summary>
+    /// <summary>
+    /// Takes a request that reached this server another way than the channel's queue (its client reserved the slot
+    /// with <see cref="ShmReqRepClientBase{TResponse}.TryReserve"/>): its slot is marked taken by this server, so the
+    /// reply can be written and the client learns of this server's death as for a queued request.
+    /// </summary>
+    /// <returns>False when the id is not a pending request (its client gave up, or it is stale): do not serve it.</returns>
+    public bool TryAccept(RequestId id)
+    {
+        ThrowIfUnusable();
+        return Slots.TryMarkTaken(id.Value, ServerIndex);
+    }
+
     private protected bool ReplyCore(RequestId id, ReadOnlySpan<byte> response, string paramName)
     {
         ThrowIfUnusable();

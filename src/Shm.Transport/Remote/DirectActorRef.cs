@@ -18,6 +18,9 @@ internal sealed class DirectActorRef : RemoteActorRef
     private FoundLink? _found; // the link found last, and the driver's handles version it is good for: one object, so
                                // senders on several threads never pair one lookup's link with another's version
 
+    private Primitives.ShmByteQueue? _ring;
+    private bool _ringLookedUp;
+
     public DirectActorRef(DirectPath direct, RemoteTransport remote, Address localAddressToUse, ActorPath path)
         : base(remote, localAddressToUse, path, ActorRefs.Nobody, Props.None, Deploy.None)
     {
@@ -43,6 +46,20 @@ internal sealed class DirectActorRef : RemoteActorRef
     }
 
     private sealed record FoundLink(NodeLink? Link, int Version);
+
+    /// <summary>
+    /// The actor's shm mailbox ring, if it had one when this ref first sent: messages then go straight into it (where
+    /// they wait even while its node is down). Looked up once, so every message of this ref takes the same way.
+    /// </summary>
+    public Primitives.ShmByteQueue? MailboxRing(DirectPath direct)
+    {
+        if (!Volatile.Read(ref _ringLookedUp))
+        {
+            _ring = direct.MailboxRingOf(Path);
+            Volatile.Write(ref _ringLookedUp, true);
+        }
+        return _ring;
+    }
 
     /// <inheritdoc />
     protected override void TellInternal(object message, IActorRef sender) => _direct.Send(this, message, sender);

@@ -9,7 +9,7 @@ namespace Shm.Transport.Remote;
 //
 //  offset  size  field      meaning
 //       0     1  Kind       4 (LinkFrameKind.Envelope)
-//       1    16  Header     EnvelopeFormat's: kind (1 user message, 2 system message), the three field lengths, serializer id
+//       1    16  Header     EnvelopeFormat's: kind (1 user message, 2 system message, 3 ask), the three field lengths, serializer id
 //      17     *  Fields     recipient, sender, manifest (UTF-8), then the payload to the end
 //
 // Every length is checked against the frame before a field is read (EnvelopeFormat.TryRead); a malformed one is dropped whole.
@@ -38,6 +38,6 @@ internal static class DirectEnvelope
     {
         envelope = frame.Length > FrameHeaderSize ? frame[FrameHeaderSize..] : default;
         view = default;
-        return frame.Length > FrameHeaderSize && EnvelopeFormat.TryRead(envelope, out view) && view.Kind is EnvelopeFormat.UserMessage or EnvelopeFormat.SystemMessage;
+        return frame.Length > FrameHeaderSize && EnvelopeFormat.TryRead(envelope, out view) && view.Kind is EnvelopeFormat.UserMessage or EnvelopeFormat.SystemMessage or EnvelopeFormat.AskRequest;
     }
 }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Akka.Actor;
@@ -5,6 +8,7 @@ using Akka.Dispatch.SysMsg;
 using Akka.Event;
 using Akka.Remote;
 using Akka.Serialization;
+using Shm.Primitives;
 using Shm.Transport.Remoting;
 
 namespace Shm.Transport.Remote;
@@ -21,6 +25,7 @@ internal sealed class DirectPath
     private readonly ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new(); // a path never changes: encoded once
     private readonly ConditionalWeakTable<IActorRef, byte[]>.CreateValueCallback _encodeSender;
     private readonly ManifestCache _manifests = new();
+    private readonly ConcurrentDictionary<string, ShmByteQueue> _mailboxRings = new();
     private SharedMemoryTransport? _transport;
     private long _deadLetters;
 
@@ -28,6 +33,11 @@ internal sealed class DirectPath
     {
         _system = system;
         _untrusted = settings.UntrustedMode;
+        system.RegisterOnTermination(() =>
+        {
+            foreach (ShmByteQueue ring in _mailboxRings.Values)
+                ring.Dispose();
+        });
         _encodeSender = sender => Encoding.UTF8.GetBytes(Serialization.WithTransport(_system, sender, static sender => Serialization.SerializedActorPath(sender)));
     }
 
@@ -46,16 +56,73 @@ internal sealed class DirectPath
         return new DirectActorRef(this, remote, localAddress, path);
     }
 
+    /// <summary>Serves this node's asks from other nodes, once the provider's transport listens.</summary>
+    public void Start() => Transport?.ServeAsks(this);
+
+    /// <summary>The temporary ref of an Ask (the provider's <c>CreateFutureRef</c>), able to ask direct refs through response slots.</summary>
+    public FutureActorRef<T> CreateFutureRef<T>(IActorRefProvider provider, TaskCompletionSource<T> tcs) =>
+        new DirectAskFuture<T>(tcs, provider.TempPath(), provider, this);
+
     /// <summary>Sends <paramref name="message"/> (a user or a system message) to <paramref name="recipient"/>; a dead letter when it cannot go.</summary>
     public void Send(DirectActorRef recipient, object message, IActorRef? sender)
     {
+        if (message is not ISystemMessage && recipient.MailboxRing(this) is { } ring)
+        {
+            if (!TryWriteToRing(ring, recipient.RecipientUtf8, message, sender))
+                DeadLetter(recipient, message, sender);
+            return;
+        }
         SharedMemoryTransport? transport = Transport;
         Driver.ShmAssociationHandle? link = transport is null ? null : recipient.Link(transport);
         if (link is null || !TryWrite(transport!, link, recipient, message, sender))
+            DeadLetter(recipient, message, sender);
+    }
+
+    private void DeadLetter(DirectActorRef recipient, object message, IActorRef? sender)
+    {
+        Interlocked.Increment(ref _deadLetters);
+        if (message is not ISystemMessage)
+            _system.DeadLetters.Tell(new DeadLetter(message, sender ?? ActorRefs.NoSender, recipient), sender ?? ActorRefs.NoSender);
+    }
+
+    /// <summary>
+    /// The shm mailbox ring of the actor at <paramref name="path"/>, if it has one: opened once per ring and kept while
+    /// this system runs; null when there is none now (only actors under <c>/user</c> can have one).
+    /// </summary>
+    public ShmByteQueue? MailboxRingOf(ActorPath path)
+    {
+        SharedMemoryTransport? transport = Transport;
+        if (transport is null || path.Elements.Count == 0 || path.Elements[0] != "user" || path.Address.Host is not { } node)
+            return null;
+        string name = Mailboxes.MailboxRingName.For(_system.Name, node, path.ToStringWithoutAddress());
+        if (_mailboxRings.TryGetValue(name, out ShmByteQueue? ring))
+            return ring;
+        try
         {
-            Interlocked.Increment(ref _deadLetters);
-            if (message is not ISystemMessage)
-                _system.DeadLetters.Tell(new DeadLetter(message, sender ?? ActorRefs.NoSender, recipient), sender ?? ActorRefs.NoSender);
+            ring = ShmByteQueue.OpenExisting(name, SegmentOptions.Default with { Directory = transport.SegmentDirectory });
+        }
+        catch (Exception error) when (error is FileNotFoundException or IOException or InvalidDataException or ShmCorruptedException)
+        {
+            return null; // none (or not a ring we can use): the actor is reached through its node's inbox
+        }
+        if (_mailboxRings.TryAdd(name, ring))
+            return ring;
+        ring.Dispose();
+        return _mailboxRings[name];
+    }
+
+    /// <summary>Writes the envelope of <paramref name="message"/> into an shm mailbox ring; false when the ring is full (or closed).</summary>
+    public bool TryWriteToRing(ShmByteQueue ring, ReadOnlySpan<byte> recipient, object message, IActorRef? sender)
+    {
+        ArrayBufferWriter<byte> buffer = DirectEnvelope.Begin();
+        WriteEnvelope(buffer, recipient, message, sender, EnvelopeFormat.UserMessage);
+        try
+        {
+            return ring.TryEnqueue(buffer.WrittenSpan[DirectEnvelope.FrameHeaderSize..]);
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // the system is terminating
         }
     }
 
@@ -63,18 +130,118 @@ internal sealed class DirectPath
     private byte[] SenderPath(IActorRef? sender) =>
         sender is null || sender.IsNobody() ? [] : _senderPaths.GetValue(sender, _encodeSender);
 
+    /// <summary>
+    /// Asks through a response slot of the target node's ask channel: the slot is reserved here, the request goes into
+    /// the node's inbox like a Tell (so it keeps its place after the Tells sent before it), and the reply the target
+    /// actor tells its sender is written into the slot (see <see cref="DirectAsk{T}"/>). False when no slot can be had
+    /// now (none free, the channel not open): the caller then tells it on the ordinary direct path and the reply comes
+    /// back through this node's inbox to the ask's temporary ref.
+    /// </summary>
+    public bool TryAsk<T>(DirectActorRef recipient, object message, DirectAskFuture<T> future)
+    {
+        SharedMemoryTransport? transport = Transport;
+        if (transport is null || message is ISystemMessage || recipient.MailboxRing(this) is not null)
+            return false; // an actor with an shm mailbox is asked through its ring, which outlives its node
+        Driver.ShmAssociationHandle? link = recipient.Link(transport);
+        if (link is null)
+        {
+            future.Result.TrySetException(new AskTargetNodeDownException(recipient.Path));
+            return true;
+        }
+        if (transport.EnterAskChannel(link.Peer) is not { } channel)
+            return false;
+        RequestId id;
+        try
+        {
+            if (!channel.Client.TryReserve(out id))
+            {
+                channel.Exit();
+                return false;
+            }
+        }
+        catch (Exception error) when (error is ObjectDisposedException or ShmCorruptedException)
+        {
+            channel.Exit();
+            return false; // the channel went with its node: the Tell path reports it
+        }
+        bool sent;
+        try
+        {
+            Span<byte> idBytes = stackalloc byte[EnvelopeFormat.AskRequestIdBytes];
+            BinaryPrimitives.WriteUInt64LittleEndian(idBytes, id.Value);
+            ArrayBufferWriter<byte> buffer = DirectEnvelope.Begin();
+            WriteEnvelope(buffer, recipient.RecipientUtf8, message, idBytes, EnvelopeFormat.AskRequest);
+            sent = buffer.WrittenCount <= transport.MaximumFrameBytes && link.Write(buffer.WrittenSpan);
+        }
+        catch (Exception error)
+        {
+            Release(channel, id);
+            future.Result.TrySetException(error); // the message does not serialize: the ask fails as it would in Akka
+            return true;
+        }
+        if (!sent)
+        {
+            Release(channel, id);
+            return false; // too long for a frame, or the link's buffer full: the Tell path reports it
+        }
+        new DirectAsk<T>(this, channel, id, future, recipient.Path).Start();
+        return true;
+    }
+
+    private static void Release(Driver.AskChannelClient channel, RequestId id)
+    {
+        try
+        {
+            channel.Client.Cancel(id);
+        }
+        catch (Exception error) when (error is ObjectDisposedException or ShmStaleRequestException)
+        {
+            // Released with its node.
+        }
+        finally
+        {
+            channel.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="message"/>, an actor's reply to an ask from another node, into the ask's response slot. A
+    /// reply that cannot be serialized or is longer than the slot is replaced by a <see cref="Status.Failure"/> saying
+    /// so, so the asker learns why instead of timing out. False when the asker gave up before it (a late reply).
+    /// </summary>
+    public bool Reply(ShmReqRepServer channel, RequestId id, object message)
+    {
+        ArrayBufferWriter<byte> buffer = DirectEnvelope.Begin();
+        try
+        {
+            WriteEnvelope(buffer, default, message, ReadOnlySpan<byte>.Empty, EnvelopeFormat.AskReply);
+            if (buffer.WrittenCount - DirectEnvelope.FrameHeaderSize > channel.MaxResponseBytes)
+                throw new ArgumentException($"The reply {message.GetType().FullName} is {buffer.WrittenCount - DirectEnvelope.FrameHeaderSize} bytes serialized; "
+                    + $"this node's ask channel holds replies of at most {channel.MaxResponseBytes} bytes (akka.remote.shm.ask-reply-max-bytes).");
+        }
+        catch (Exception error)
+        {
+            _system.Log.Warning(error, "The reply to an ask ({0}) could not be sent: {1}", message.GetType().FullName, error.Message);
+            buffer = DirectEnvelope.Begin();
+            WriteEnvelope(buffer, default, new Status.Failure(error), ReadOnlySpan<byte>.Empty, EnvelopeFormat.AskReply);
+        }
+        return channel.Reply(id, buffer.WrittenSpan[DirectEnvelope.FrameHeaderSize..]);
+    }
+
+    /// <summary>The message of a reply read from a response slot.</summary>
+    /// <exception cref="InvalidDataException">The reply is malformed.</exception>
+    public object ReadReply(byte[] reply, ActorPath target)
+    {
+        if (!EnvelopeFormat.TryRead(reply, out EnvelopeView view) || view.Kind != EnvelopeFormat.AskReply)
+            throw new InvalidDataException($"The reply to an Ask to {target} was malformed.");
+        string manifest = view.ManifestLength == 0 ? "" : Encoding.UTF8.GetString(reply, view.ManifestOffset, view.ManifestLength);
+        return _system.Serialization.Deserialize(reply.AsSpan(view.PayloadOffset).ToArray(), view.SerializerId, manifest);
+    }
+
     private bool TryWrite(SharedMemoryTransport transport, Driver.ShmAssociationHandle link, DirectActorRef recipient, object message, IActorRef? sender)
     {
-        Serializer serializer = _system.Serialization.FindSerializerFor(message);
-        string manifest = Serialization.ManifestFor(serializer, message);
-        // Refs inside the message and the sender are written with the system's default address, as Akka.Remote writes
-        // them (in a system whose first transport is another one, peers answer such refs over that transport).
-        byte[] payload = Serialization.WithTransport(_system, (serializer, message), static state => state.serializer.ToBinary(state.message));
-        var buffer = DirectEnvelope.Begin();
-        byte kind = message is ISystemMessage ? EnvelopeFormat.SystemMessage : EnvelopeFormat.UserMessage;
-        EnvelopeFormat.WriteHeader(buffer, recipient.RecipientUtf8, SenderPath(sender), serializer.Identifier, _manifests.Bytes(manifest), kind);
-        payload.CopyTo(buffer.GetSpan(payload.Length));
-        buffer.Advance(payload.Length);
+        ArrayBufferWriter<byte> buffer = DirectEnvelope.Begin();
+        WriteEnvelope(buffer, recipient.RecipientUtf8, message, sender, message is ISystemMessage ? EnvelopeFormat.SystemMessage : EnvelopeFormat.UserMessage);
         if (buffer.WrittenCount > transport.MaximumFrameBytes)
         {
             _system.Log.Error("Discarding a message of {0} for {1}: it serializes to {2} bytes, over akka.remote.shm's maximum-payload-bytes ({3}).",
@@ -82,5 +249,22 @@ internal sealed class DirectPath
             return false;
         }
         return link.Write(buffer.WrittenSpan);
+    }
+
+    /// <summary>Appends the envelope of <paramref name="message"/>: Akka's serializer for it, its manifest, the sender's path.</summary>
+    private void WriteEnvelope(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> recipient, object message, IActorRef? sender, byte kind) =>
+        WriteEnvelope(buffer, recipient, message, SenderPath(sender), kind);
+
+    /// <summary>Appends the envelope of <paramref name="message"/> with <paramref name="sender"/> as its sender field.</summary>
+    private void WriteEnvelope(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> recipient, object message, ReadOnlySpan<byte> sender, byte kind)
+    {
+        Serializer serializer = _system.Serialization.FindSerializerFor(message);
+        string manifest = Serialization.ManifestFor(serializer, message);
+        // Refs inside the message and the sender are written with the system's default address, as Akka.Remote writes
+        // them (in a system whose first transport is another one, peers answer such refs over that transport).
+        byte[] payload = Serialization.WithTransport(_system, (serializer, message), static state => state.serializer.ToBinary(state.message));
+        EnvelopeFormat.WriteHeader(buffer, recipient, sender, serializer.Identifier, _manifests.Bytes(manifest), kind);
+        payload.CopyTo(buffer.GetSpan(payload.Length));
+        buffer.Advance(payload.Length);
     }
 }

@@ -35,6 +35,9 @@ internal sealed class PeerAssociations : NodeLinkListener
     /// <summary>The peer's address.</summary>
     public Address RemoteAddress { get; }
 
+    /// <summary>The peer's node incarnation, as the node directory lists it.</summary>
+    public Membership.NodeEntry Peer => _link.Peer;
+
     /// <summary>The largest payload an association to this peer writes.</summary>
     public long MaximumPayloadBytes => _transport.MaximumPayloadBytes;
 

@@ -55,6 +55,9 @@ public sealed class SharedMemoryTransport : AkkaTransport
     private readonly NodeLinkArrivals _arrivals;
     private Address? _bound;
     private DirectInbound? _direct; // the inbox reader's only
+    private AskClients? _askClients;
+    private readonly Lock _slotsGate = new();
+    private ResponseSlots? _responseSlots;
     private long _corrupt;
 
     /// <summary>Created by Akka.Remote from the <c>akka.remote.shm</c> block (its <c>transport-class</c>).</summary>
@@ -82,6 +85,9 @@ public sealed class SharedMemoryTransport : AkkaTransport
     /// <summary>This node's name in the node directory (the host of its address).</summary>
     public string NodeName => _options.NodeName;
 
+    /// <summary>Where this node's segments live (its inbox, ask channel and shm mailboxes).</summary>
+    internal string SegmentDirectory => _options.SegmentDirectory;
+
     /// <summary>Frames that made no sense (malformed, or for nothing known) and were skipped, this transport's and its inbox's.</summary>
     public long CorruptFrames => Interlocked.Read(ref _corrupt) + _driver.CorruptFrames;
 
@@ -100,6 +106,7 @@ public sealed class SharedMemoryTransport : AkkaTransport
     {
         (_, TaskCompletionSource<Spi.IAssociationEventListener> links) = _driver.Listen().GetAwaiter().GetResult();
         _bound = new Address(Scheme, System.Name, _options.NodeName, Port);
+        _askClients = new AskClients(_driver);
         s_bySystem.AddOrUpdate(System.EventStream, this);
         links.SetResult(_arrivals);
         return Task.FromResult((_bound, _associations));
@@ -133,6 +140,9 @@ public sealed class SharedMemoryTransport : AkkaTransport
     public override Task<bool> Shutdown()
     {
         s_bySystem.Remove(System.EventStream);
+        _askClients?.Dispose();
+        if (_responseSlots is not null)
+            ((ExtendedActorSystem)System).Provider.UnregisterTempActor(_responseSlots.Path);
         _driver.Dispose();
         return Task.FromResult(true);
     }
@@ -155,9 +165,43 @@ public sealed class SharedMemoryTransport : AkkaTransport
     /// <summary>A direct-path frame from a peer (on the inbox reader's thread).</summary>
     internal void DeliverDirect(ReadOnlySpan<byte> frame)
     {
-        if (!(_direct ??= new DirectInbound((ExtendedActorSystem)System, _bound!.WithProtocol(AkkaScheme))).Deliver(frame))
+        if (!(_direct ??= new DirectInbound((ExtendedActorSystem)System, _bound!.WithProtocol(AkkaScheme), ResponseSlotsFor(null))).Deliver(frame))
             CountCorrupt();
     }
+
+    /// <summary>
+    /// This node's response slots as Akka refs, made once and registered under <c>/temp</c>; replies serialized by the
+    /// provider's direct path, or (asked by a node whose provider has none) by one of the transport's own.
+    /// </summary>
+    private ResponseSlots ResponseSlotsFor(DirectPath? direct)
+    {
+        lock (_slotsGate)
+        {
+            if (_responseSlots is not null)
+                return _responseSlots;
+            var system = (ExtendedActorSystem)System;
+            var provider = (RemoteActorRefProvider)system.Provider;
+            _responseSlots = new ResponseSlots(provider, direct ?? new DirectPath(system, provider.RemoteSettings), _driver.AskChannel);
+            provider.RegisterTempActor(_responseSlots, _responseSlots.Path);
+            return _responseSlots;
+        }
+    }
+
+    /// <summary>
+    /// Serves asks from other nodes on the direct path with <paramref name="direct"/> serializing the replies (the
+    /// provider calls this once the transport listens): an ask arrives in the inbox, in order with the Tells from its
+    /// node, and reaches its recipient with a <see cref="ResponseSlotRef"/> of this node's ask channel as the sender.
+    /// </summary>
+    internal void ServeAsks(DirectPath direct) => ResponseSlotsFor(direct);
+
+    /// <summary>Replies to asks from other nodes written after their askers gave up (rejected by the slots' generation check).</summary>
+    public long LateAskReplies => _responseSlots?.LateReplies ?? 0;
+
+    /// <summary>
+    /// The ask channel of <paramref name="peer"/>'s incarnation with a reference taken for one ask (the caller calls
+    /// <see cref="AskChannelClient.Exit"/>), or null when it cannot be opened (the node is gone, or serves no asks).
+    /// </summary>
+    internal AskChannelClient? EnterAskChannel(Membership.NodeEntry peer) => _askClients?.Enter(peer.Name, peer.Incarnation);
 
     /// <summary>This node's incarnation (after Listen): what its cells in other nodes' inboxes carry as their origin.</summary>
     internal long Incarnation => _driver.Incarnation;
@@ -186,6 +230,7 @@ public sealed class SharedMemoryTransport : AkkaTransport
             if (ReferenceEquals(entry.Value, peer))
                 _peers.TryRemove(entry);
         }
+        _askClients?.NodeDown(peer.Peer.Name, peer.Peer.Incarnation); // its pending asks fail now, not at their timeouts
         if (!died)
             return;
         ActorSelection watcher = System.ActorSelection("/system/remote-watcher");

@@ -8,7 +8,7 @@ namespace Shm.Transport.Remote;
 /// <c>transport-class</c> works. Keys: <c>hostname</c> (this node's name in the box's node directory; default
 /// <c>node-{pid}</c>), <c>port</c> (0 or 1: an shm address's port is always 1), <c>segment-directory</c>, <c>inbox-capacity</c>,
 /// <c>maximum-payload-bytes</c>, <c>outbound-buffer-messages</c>, <c>wait-strategy</c> (<c>spin-then-sleep</c> or
-/// <c>sleep</c>).
+/// <c>sleep</c>), and for asks on the direct path <c>ask-response-slots</c> and <c>ask-reply-max-bytes</c>.
 /// </summary>
 internal static class SharedMemoryTransportSettings
 {
@@ -37,6 +37,8 @@ internal static class SharedMemoryTransportSettings
             InboxCapacity = config.GetLong("inbox-capacity", defaults.InboxCapacity),
             MaxMessageBytes = (int)maximumPayload + LinkFrame.HeaderSize,
             OutboundBufferMessages = config.GetInt("outbound-buffer-messages", defaults.OutboundBufferMessages),
+            AskResponseSlots = config.GetInt("ask-response-slots", defaults.AskResponseSlots),
+            MaxAskReplyBytes = ByteSize(config, "ask-reply-max-bytes", defaults.MaxAskReplyBytes),
             WaitStrategy = wait switch
             {
                 "spin-then-sleep" => ShmWaitStrategy.SpinThenSleep,
@@ -58,6 +60,14 @@ internal static class SharedMemoryTransportSettings
         return options;
     }
 
+    private static int ByteSize(Config config, string key, int fallback)
+    {
+        long bytes = config.GetByteSize(key, null) ?? fallback;
+        return bytes is < 0 or > int.MaxValue
+            ? throw new ConfigurationException($"akka.remote.shm.{key} is {bytes}; it must be 0..{int.MaxValue}.")
+            : (int)bytes;
+    }
+
     // The node layer names its options as ShmTransportOptions does; a user of this block knows them by its keys.
     private static readonly (string Option, string Key)[] s_keys =
     [
@@ -66,6 +76,8 @@ internal static class SharedMemoryTransportSettings
         (nameof(ShmTransportOptions.InboxCapacity), "inbox-capacity"),
         (nameof(ShmTransportOptions.MaxMessageBytes), "maximum-payload-bytes (plus the frame's header)"),
         (nameof(ShmTransportOptions.OutboundBufferMessages), "outbound-buffer-messages"),
+        (nameof(ShmTransportOptions.AskResponseSlots), "ask-response-slots"),
+        (nameof(ShmTransportOptions.MaxAskReplyBytes), "ask-reply-max-bytes"),
     ];
 
     /// <summary>The validation's message with the node layer's option name replaced by this block's key.</summary>

@@ -11,7 +11,7 @@ namespace Shm.Transport.Remote;
 /// nodes are reached straight through their inbox rings, and Akka.Cluster (gossip, heartbeats, downing) works as
 /// always. Select it with <c>akka.actor.provider = "Shm.Transport.Remote.ShmClusterActorRefProvider, Shm.Transport"</c>.
 /// </summary>
-public sealed class ShmClusterActorRefProvider : ClusterActorRefProvider
+public sealed class ShmClusterActorRefProvider : ClusterActorRefProvider, IActorRefProvider, IDirectPathProvider
 {
     private DirectPath? _direct;
 
@@ -25,7 +25,10 @@ public sealed class ShmClusterActorRefProvider : ClusterActorRefProvider
     {
         _direct = new DirectPath(system, RemoteSettings);
         base.Init(system);
+        _direct.Start();
     }
+
+    DirectPath? IDirectPathProvider.Direct => _direct;
 
     /// <summary>Messages of the direct path that became dead letters (their node was down, or its link's buffer full).</summary>
     public long DirectDeadLetters => _direct?.DeadLetters ?? 0;
@@ -33,4 +36,9 @@ public sealed class ShmClusterActorRefProvider : ClusterActorRefProvider
     /// <inheritdoc />
     protected override IInternalActorRef CreateRemoteRef(ActorPath actorPath, Address localAddress) =>
         _direct?.TryCreate(Transport, actorPath, localAddress) ?? base.CreateRemoteRef(actorPath, localAddress);
+
+    // Akka's Ask takes its temporary ref from here; the provider it derives from implements this without virtual, so
+    // the interface is implemented again for asks to direct refs to go through response slots.
+    FutureActorRef<T> IActorRefProvider.CreateFutureRef<T>(TaskCompletionSource<T> tcs) =>
+        _direct is { } direct ? direct.CreateFutureRef(this, tcs) : CreateFutureRef(tcs);
 }

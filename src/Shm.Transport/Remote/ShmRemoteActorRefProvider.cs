@@ -13,7 +13,7 @@ namespace Shm.Transport.Remote;
 /// <see cref="ShmClusterActorRefProvider"/> for Akka.Cluster) with the akka.remote.shm transport enabled.
 /// </summary>
 /// <remarks>What the direct path keeps of Akka's guarantees is in the README ("The direct path").</remarks>
-public sealed class ShmRemoteActorRefProvider : RemoteActorRefProvider
+public sealed class ShmRemoteActorRefProvider : RemoteActorRefProvider, IActorRefProvider, IDirectPathProvider
 {
     private DirectPath? _direct;
 
@@ -27,7 +27,10 @@ public sealed class ShmRemoteActorRefProvider : RemoteActorRefProvider
     {
         _direct = new DirectPath(system, RemoteSettings);
         base.Init(system);
+        _direct.Start();
     }
+
+    DirectPath? IDirectPathProvider.Direct => _direct;
 
     /// <summary>Messages of the direct path that became dead letters (their node was down, or its link's buffer full).</summary>
     public long DirectDeadLetters => _direct?.DeadLetters ?? 0;
@@ -35,4 +38,9 @@ public sealed class ShmRemoteActorRefProvider : RemoteActorRefProvider
     /// <inheritdoc />
     protected override IInternalActorRef CreateRemoteRef(ActorPath actorPath, Address localAddress) =>
         _direct?.TryCreate(Transport, actorPath, localAddress) ?? base.CreateRemoteRef(actorPath, localAddress);
+
+    // Akka's Ask takes its temporary ref from here; the provider it derives from implements this without virtual, so
+    // the interface is implemented again for asks to direct refs to go through response slots.
+    FutureActorRef<T> IActorRefProvider.CreateFutureRef<T>(TaskCompletionSource<T> tcs) =>
+        _direct is { } direct ? direct.CreateFutureRef(this, tcs) : CreateFutureRef(tcs);
 }

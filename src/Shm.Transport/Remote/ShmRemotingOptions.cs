@@ -43,6 +43,15 @@ public sealed class ShmRemotingOptions
     /// <summary>PDUs buffered per peer while its inbox ring is full; past this Write returns false and Akka backs off. Default 100,000.</summary>
     public int OutboundBufferMessages { get; set; } = 100_000;
 
+    /// <summary>
+    /// Asks from other nodes this node's actors can be answering at once on the direct path (the response slots of its
+    /// ask channel), 1 to 32,768. Default 256; an ask that finds none free is told through the inbox instead.
+    /// </summary>
+    public int AskResponseSlots { get; set; } = 256;
+
+    /// <summary>The largest serialized reply to an ask on the direct path; a larger one fails its ask with an error naming the size. Default 64 KiB.</summary>
+    public int AskReplyMaxBytes { get; set; } = 64 * 1024;
+
     /// <summary>How the inbox reader waits: spin then sleep (lowest latency), or sleep at once (no idle CPU).</summary>
     public ShmWaitStrategy WaitStrategy { get; set; } = ShmWaitStrategy.SpinThenSleep;
 
@@ -78,6 +87,8 @@ public sealed class ShmRemotingOptions
         hocon.AppendLine(CultureInfo.InvariantCulture, $"  inbox-capacity = {InboxCapacity}");
         hocon.AppendLine(CultureInfo.InvariantCulture, $"  maximum-payload-bytes = {MaximumPayloadBytes}");
         hocon.AppendLine(CultureInfo.InvariantCulture, $"  outbound-buffer-messages = {OutboundBufferMessages}");
+        hocon.AppendLine(CultureInfo.InvariantCulture, $"  ask-response-slots = {AskResponseSlots}");
+        hocon.AppendLine(CultureInfo.InvariantCulture, $"  ask-reply-max-bytes = {AskReplyMaxBytes}");
         Append(hocon, "wait-strategy", WaitStrategy == ShmWaitStrategy.Sleep ? "sleep" : "spin-then-sleep");
         hocon.AppendLine("}");
         if (UseProcessLivenessFailureDetector)

@@ -7,7 +7,9 @@ namespace Shm.Transport.Remoting;
 //
 //  offset  size  field                meaning
 //       0     1  Kind                 1 = user message, 2 = system message (SerializerId = SystemEnvelopeKind | flags),
-//                                     4 = the reply to an Ask (in a response slot; no recipient, no sender)
+//                                     3 = an Ask on the direct path (as 1, but Sender is the 8-byte id of the
+//                                     asker's response slot, little-endian), 4 = the reply to an Ask (in a response
+//                                     slot; no recipient, no sender)
 //       1     1  (reserved)
 //       2     2  RecipientLength      bytes of Recipient
 //       4     2  SenderLength         bytes of Sender (0: no sender)
@@ -24,6 +26,8 @@ internal static class EnvelopeFormat
 {
     public const byte UserMessage = 1;
     public const byte SystemMessage = 2;
+    public const byte AskRequest = 3;
+    public const int AskRequestIdBytes = 8;
     public const byte AskReply = 4;
     public const int HeaderSize = 16;
     public const int MaxFieldBytes = ushort.MaxValue;
@@ -52,12 +56,13 @@ internal static class EnvelopeFormat
     public static bool TryRead(ReadOnlySpan<byte> envelope, out EnvelopeView view)
     {
         view = default;
-        if (envelope.Length < HeaderSize || envelope[0] is not (UserMessage or SystemMessage or AskReply))
+        if (envelope.Length < HeaderSize || envelope[0] is not (UserMessage or SystemMessage or AskRequest or AskReply))
             return false;
         int recipient = BinaryPrimitives.ReadUInt16LittleEndian(envelope[2..]);
         int sender = BinaryPrimitives.ReadUInt16LittleEndian(envelope[4..]);
         int manifest = BinaryPrimitives.ReadUInt16LittleEndian(envelope[6..]);
-        if ((recipient == 0) != (envelope[0] == AskReply) || HeaderSize + recipient + sender + manifest > envelope.Length)
+        if ((recipient == 0) != (envelope[0] == AskReply) || (envelope[0] == AskRequest && sender != AskRequestIdBytes)
+            || HeaderSize + recipient + sender + manifest > envelope.Length)
             return false;
         view = new EnvelopeView(
             envelope[0],

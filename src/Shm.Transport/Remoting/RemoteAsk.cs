@@ -1,5 +1,6 @@
 using Shm.Actors.Internal;
 using Shm.Primitives;
+using Shm.Transport.Driver;
 
 namespace Shm.Transport.Remoting;
 

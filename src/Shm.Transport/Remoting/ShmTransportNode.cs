@@ -224,7 +224,7 @@ internal sealed partial class ShmTransportNode : IAssociationEventListener, IDis
                 CountCorrupt();
             return;
         }
-        if (!EnvelopeFormat.TryRead(envelope, out EnvelopeView view) || view.Kind == EnvelopeFormat.AskReply)
+        if (!EnvelopeFormat.TryRead(envelope, out EnvelopeView view) || view.Kind is EnvelopeFormat.AskReply or EnvelopeFormat.AskRequest)
         {
             CountCorrupt();
             return;

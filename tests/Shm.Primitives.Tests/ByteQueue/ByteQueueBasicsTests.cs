@@ -135,6 +135,27 @@ public class ByteQueueBasicsTests
     }
 
     [Fact]
+    public void Peek_copies_the_front_without_taking_it()
+    {
+        using var segment = new TestSegment();
+        using var queue = ShmByteQueue.CreateNew(segment.Name, 8);
+        Assert.False(queue.TryPeek(out byte[] none));
+        Assert.Empty(none);
+        queue.TryEnqueue("first");
+        queue.TryEnqueue("second");
+        Assert.True(queue.TryPeek(out byte[] peeked));
+        Assert.True(queue.TryPeek(out byte[] again));
+        Assert.Equal("first", Encoding.UTF8.GetString(peeked));
+        Assert.Equal(peeked, again);
+        Assert.Equal(2, queue.Count);
+        Assert.True(queue.TryDequeueString(out string? taken));
+        Assert.Equal("first", taken);
+        Assert.True(queue.TryPeek(out byte[] next));
+        Assert.Equal("second", Encoding.UTF8.GetString(next));
+        queue.Verify();
+    }
+
+    [Fact]
     public void A_message_wrapping_to_offset_0_then_a_back_pop_and_more_pushes_stay_exact()
     {
         using var segment = new TestSegment();

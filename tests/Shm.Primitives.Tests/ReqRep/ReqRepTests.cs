@@ -47,6 +47,29 @@ public sealed class ReqRepTests
         Assert.Equal(0, client.Pending);
     }
 
+    [Fact]
+    public async Task A_reserved_slot_carries_a_request_sent_another_way_and_its_reply()
+    {
+        using var segment = new TestSegment("rr");
+        using var server = ShmReqRepServer.CreateNew(segment.Name, requestCapacity: 4, responseSlots: 2);
+        using var client = ShmReqRepClient.OpenExisting(segment.Name);
+
+        Assert.True(client.TryReserve(out RequestId first));
+        Assert.True(client.TryReserve(out RequestId second));
+        Assert.False(client.TryReserve(out _)); // both slots held, though the queue holds nothing
+        Assert.False(server.TryReceive(out _));
+        Assert.False(server.Reply(first, "early"u8)); // not accepted yet: a reply needs a server that took it
+        Assert.True(server.TryAccept(first));
+        Assert.False(server.TryAccept(first)); // taken once
+        Assert.True(server.Reply(first, "one"u8));
+        Assert.Equal("one", Encoding.UTF8.GetString(await client.GetAsync(first)));
+
+        Assert.True(client.Cancel(second)); // the request never went: its slot is free again
+        Assert.False(server.TryAccept(second)); // and the server does not serve a request its client gave up
+        Assert.Equal(2, server.GetStats().FreeSlots);
+        Assert.Equal(0, client.Pending);
+    }
+
     [Theory]
     [InlineData(12)] // the inline lane
     [InlineData(ReqRepEcho.ArenaLength)]

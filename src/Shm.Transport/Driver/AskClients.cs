@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using Shm.Primitives;
-using Shm.Transport.Driver;
 
-namespace Shm.Transport.Remoting;
+namespace Shm.Transport.Driver;
 
 /// <summary>
 /// The ask channels of the other nodes this node asks, one client per node incarnation, opened on the first ask and

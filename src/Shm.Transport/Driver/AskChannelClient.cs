@@ -1,6 +1,6 @@
 using Shm.Primitives;
 
-namespace Shm.Transport.Remoting;
+namespace Shm.Transport.Driver;
 
 /// <summary>
 /// This node's client of one incarnation of another node's ask channel. Counted: the cache holds one reference and
