@@ -18,7 +18,10 @@ namespace Shm.Hosting;
 /// Provider: a provider already chosen in code (<c>WithClustering</c>, or a custom one) is kept, and so is a
 /// non-local <c>akka.actor.provider</c> in HOCON added to the builder before this call; otherwise the provider becomes
 /// <c>remote</c>. <c>WithClustering</c> replaces <c>remote</c> with <c>cluster</c>, so <c>WithClustering</c> and
-/// <c>WithShmRemoting</c> give a cluster node in either order.
+/// <c>WithShmRemoting</c> give a cluster node in either order. With <see cref="ShmRemotingOptions.UseDirectPath"/>
+/// the provider becomes the direct-path one (the cluster variant when clustering was chosen before); then call
+/// <c>WithClustering</c> <em>before</em> <c>WithShmRemoting</c>, since it sets Akka's cluster provider over any other.
+/// A system that does not get the direct provider asked for logs an error at start saying why.
 /// </para>
 /// <para>
 /// HOCON: the settings are prepended, so they win over HOCON added to the builder before this call and lose to HOCON
@@ -35,6 +38,9 @@ namespace Shm.Hosting;
 /// </code></example>
 public static class ShmRemotingHostingExtensions
 {
+    private static readonly ProviderSelection s_direct = new ProviderSelection.Custom(ShmRemotingOptions.DirectProviderClass);
+    private static readonly ProviderSelection s_directCluster = new ProviderSelection.Custom(ShmRemotingOptions.DirectClusterProviderClass, hasCluster: true);
+
     /// <summary>
     /// Enables <c>akka.remote.shm</c> with <paramref name="options"/> and, unless a provider is already configured
     /// (see the class remarks), selects the <c>remote</c> actor provider.
@@ -54,7 +60,24 @@ public static class ShmRemotingHostingExtensions
 
         // ToConfig validates, so a bad setting fails here, naming its key, rather than when the transport starts.
         builder.AddHocon(options.ToConfig(), HoconAddMode.Prepend);
-        return HasProvider(builder) ? builder : builder.WithActorRefProvider(ProviderSelection.Remote.Instance);
+        if (!options.UseDirectPath)
+            return HasProvider(builder) ? builder : builder.WithActorRefProvider(ProviderSelection.Remote.Instance);
+        bool cluster = IsCluster(builder);
+        builder.WithActorRefProvider(cluster ? s_directCluster : s_direct);
+        return builder.AddStartup((system, _) =>
+        {
+            if (((Akka.Actor.ExtendedActorSystem)system).Provider is not (ShmRemoteActorRefProvider or ShmClusterActorRefProvider))
+                Akka.Event.LoggingExtensions.Error(system.Log, "WithShmRemoting asked for the direct-path provider, but the system runs {0}: a later call chose another "
+                    + "provider (call WithClustering before WithShmRemoting).", ((Akka.Actor.ExtendedActorSystem)system).Provider.GetType().FullName);
+        });
+    }
+
+    private static bool IsCluster(AkkaConfigurationBuilder builder)
+    {
+        if (builder.ActorRefProvider.HasValue)
+            return builder.ActorRefProvider.Value is ProviderSelection.Cluster || ReferenceEquals(builder.ActorRefProvider.Value, s_directCluster);
+        string provider = builder.Configuration.HasValue ? builder.Configuration.Value.GetString("akka.actor.provider", "").Trim() : "";
+        return provider == "cluster" || provider.Split(',')[0].Trim() == "Akka.Cluster.ClusterActorRefProvider";
     }
 
     /// <summary>

@@ -76,6 +76,27 @@ public sealed class ShmRemotingHostingTests
     }
 
     [Fact]
+    public async Task With_the_direct_path_the_nodes_use_the_direct_providers_alone_and_in_a_cluster()
+    {
+        await using var hosts = new ShmRemotingHosts();
+        IHost a = await hosts.StartAsync((akka, _) => akka.WithShmRemoting(shm => { shm.HostName = "a"; shm.UseDirectPath = true; }));
+        IHost b = await hosts.StartAsync((akka, _) => akka.WithShmRemoting(shm => { shm.HostName = "b"; shm.UseDirectPath = true; }));
+        Assert.IsType<ShmRemoteActorRefProvider>(ProviderOf(a));
+        Assert.IsType<ShmRemoteActorRefProvider>(ProviderOf(b));
+        Assert.Equal("direct", await hosts.AskEchoAsync(a, "b", "direct"));
+
+        await using var clustered = new ShmRemotingHosts();
+        var cluster = new ClusterOptions { SeedNodes = [clustered.AddressOf("c")] };
+        IHost c = await clustered.StartAsync((akka, _) => akka.WithClustering(cluster).WithShmRemoting(shm => { shm.HostName = "c"; shm.UseDirectPath = true; }));
+        IHost d = await clustered.StartAsync((akka, _) => akka.WithClustering(cluster).WithShmRemoting(shm => { shm.HostName = "d"; shm.UseDirectPath = true; }));
+        Assert.IsType<ShmClusterActorRefProvider>(ProviderOf(c));
+        await Poll.UntilAsync(
+            () => new[] { c, d }.All(host => Cluster.Get(SystemOf(host)).State.Members.Count(m => m.Status == MemberStatus.Up) == 2),
+            "both nodes see c and d Up", TimeSpan.FromSeconds(60));
+        Assert.Equal("clustered", await clustered.AskEchoAsync(d, "c", "clustered"));
+    }
+
+    [Fact]
     public async Task A_bad_option_fails_the_start_naming_the_setting_and_the_value()
     {
         await using var hosts = new ShmRemotingHosts();

@@ -69,6 +69,20 @@ public sealed class ShmRemotingOptions
     /// </summary>
     public bool ReaderRunsQuickTurns { get; set; } = true;
 
+    /// <summary>
+    /// Whether Akka.Hosting's <c>WithShmRemoting</c> selects the direct-path provider (<see cref="ShmRemoteActorRefProvider"/>,
+    /// or <see cref="ShmClusterActorRefProvider"/> when clustering was chosen before it): Tell and Ask to the other shm
+    /// nodes of the box straight into their rings. Default false (Akka's own provider). <see cref="ToConfig"/> leaves
+    /// the provider to the caller's <c>akka.actor.provider</c>.
+    /// </summary>
+    public bool UseDirectPath { get; set; }
+
+    /// <summary>The direct-path provider, as <c>akka.actor.provider</c> names it.</summary>
+    public static readonly string DirectProviderClass = $"{typeof(ShmRemoteActorRefProvider).FullName}, {typeof(ShmRemoteActorRefProvider).Assembly.GetName().Name}";
+
+    /// <summary>The direct-path cluster provider, as <c>akka.actor.provider</c> names it.</summary>
+    public static readonly string DirectClusterProviderClass = $"{typeof(ShmClusterActorRefProvider).FullName}, {typeof(ShmClusterActorRefProvider).Assembly.GetName().Name}";
+
     /// <summary>The executor class, as a dispatcher's <c>executor</c> key names it.</summary>
     public static readonly string ReaderExecutorClass = $"{typeof(ShmReaderExecutorConfigurator).FullName}, {typeof(ShmReaderExecutorConfigurator).Assembly.GetName().Name}";
 
