@@ -101,6 +101,15 @@ public sealed class AkkaRemoteSuite : IBenchSuite, IBenchChildRoles
             rows.Add(new BenchRow("akka.deathwatch.kill_to_terminated_ms", shmKills.Average(t => t.TotalMilliseconds), "ms",
                 $"Akka.Remote over DotNetty TCP, Akka's default watch detector (mean of {kills} kill{(kills == 1 ? "" : "s")} each)",
                 tcpKills.Average(t => t.TotalMilliseconds), HigherIsBetter: false));
+            // Pending asks at a kill: on the direct path they fail at the pidfd's report; over TCP at their timeout.
+            TimeSpan askTimeout = TimeSpan.FromSeconds(context.Quick ? 2 : 5);
+            TimeSpan directFailed = KillToAskFailure.Measure(Track(peers, EchoPeer.Start(context, directSystem, "direct", "ask-victim")), askTimeout);
+            TimeSpan tcpFailed = KillToAskFailure.Measure(Track(peers, EchoPeer.Start(context, tcpSystem, "tcp", "ask-victim")), askTimeout);
+            context.Log(string.Create(CultureInfo.InvariantCulture,
+                $"  kill -9 to the failure of {KillToAskFailure.Asks} pending asks: direct {directFailed.TotalMilliseconds:F1} ms, tcp {tcpFailed.TotalMilliseconds:F1} ms (ask timeout {askTimeout.TotalSeconds:F0} s)"));
+            rows.Add(new BenchRow("akka.direct.ask.kill_to_failure_ms", directFailed.TotalMilliseconds, "ms",
+                $"Akka.Remote over DotNetty TCP: {KillToAskFailure.Asks} pending asks end at their timeout ({askTimeout.TotalSeconds:F0} s here)",
+                tcpFailed.TotalMilliseconds, HigherIsBetter: false));
             context.Log(string.Create(CultureInfo.InvariantCulture,
                 $"  deathwatch: shm uses ShmRemotingOptions' default detector ({nameof(Shm.Transport.Remote.ProcessLivenessFailureDetector)}); the watch ran {KillToTerminated.WatchBeforeKill.TotalSeconds:F0} s before each kill"));
             context.Log("  reference (AKKA-SPI.md): TCP N=1 54-57K msgs/s, N=10 201-219K, ask p50 ~300 us; kill to Terminated 12.7-13.8 s");

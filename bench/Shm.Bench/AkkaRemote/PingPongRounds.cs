@@ -78,8 +78,10 @@ internal static class PingPongRounds
     /// </summary>
     internal sealed class Client(IActorRef echo, long roundTrips, CountdownEvent done) : ActorBase
     {
-        /// <summary>Starts the client; sent locally only, so it is never serialized.</summary>
-        public static readonly object Start = new();
+        /// <summary>Starts the client; sent locally only, so it is never serialized (not even with serialize-messages on).</summary>
+        public static readonly object Start = new StartMessage();
+
+        private sealed class StartMessage : INoSerializationVerificationNeeded;
 
         private long _sent;
         private long _received;
