@@ -52,7 +52,7 @@ public sealed class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
         using NodeProcess sleeper = NodeProgram.StartRemote(SystemName, "sleeper");
         IActorRef echo = await EchoOf("sleeper");
         Watch(echo);
-        Assert.Equal(0, Signals.Send(sleeper.Pid, Signals.Stop));
+        sleeper.Pause();
         try
         {
             // Alive but stopped for 3 s, well within the heartbeat pause Akka accepts (10 s): no Terminated.
@@ -60,7 +60,7 @@ public sealed class DeathWatchProcessTests : Akka.TestKit.Xunit2.TestKit
         }
         finally
         {
-            Assert.Equal(0, Signals.Send(sleeper.Pid, Signals.Continue));
+            sleeper.Resume();
         }
         Assert.Equal("awake", await echo.Ask<string>("awake", TimeSpan.FromSeconds(30)));
         Unwatch(echo);

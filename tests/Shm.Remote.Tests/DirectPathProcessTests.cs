@@ -61,7 +61,7 @@ public sealed class DirectPathProcessTests : Akka.TestKit.Xunit2.TestKit
         IActorRef echo = await EchoOf("asked");
         Assert.Equal("ping", await echo.Ask<string>("ping", TimeSpan.FromSeconds(30)));
         // Stopped, the node takes no ask: these wait in its ask channel, each holding a response slot, until the kill.
-        Assert.Equal(0, Signals.Send(victim.Pid, Signals.Stop));
+        victim.Pause();
         Task<string>[] pending = [.. Enumerable.Range(0, 20).Select(i => echo.Ask<string>($"ask {i}", TimeSpan.FromMinutes(5)))];
         victim.Kill();
         foreach (Task<string> ask in pending)
@@ -120,7 +120,7 @@ public sealed class DirectPathProcessTests : Akka.TestKit.Xunit2.TestKit
         long deadBefore = Provider.DirectDeadLetters;
         // Stopped, the node reads nothing: its inbox ring (8192 cells) fills, then the link's buffer (100,000), then
         // Tell gives up on each message at once, as a dead letter.
-        Assert.Equal(0, Signals.Send(sleeper.Pid, Signals.Stop));
+        sleeper.Pause();
         const int Sent = 120_000;
         try
         {
@@ -129,7 +129,7 @@ public sealed class DirectPathProcessTests : Akka.TestKit.Xunit2.TestKit
         }
         finally
         {
-            Assert.Equal(0, Signals.Send(sleeper.Pid, Signals.Continue));
+            sleeper.Resume();
         }
         long dead = Provider.DirectDeadLetters - deadBefore;
         Assert.True(dead > 0, "the full ring and buffer refused nothing");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Akka.Actor;
 
 namespace Shm.Bench.AkkaRemote;
@@ -9,10 +8,9 @@ namespace Shm.Bench.AkkaRemote;
 /// <see cref="Asks"/> times, then killed (SIGKILL); the time from the kill until the last ask has failed is what the
 /// path makes of the death. On the direct path that is the pidfd's report; over Akka.Remote, an ask's timeout.
 /// </summary>
-internal static partial class KillToAskFailure
+internal static class KillToAskFailure
 {
     public const int Asks = 20;
-    private const int Stop = 19;
 
     /// <summary>Asks <paramref name="victim"/>'s first echo while it is stopped, kills it, and returns the time until every ask failed.</summary>
     public static TimeSpan Measure(EchoPeer victim, TimeSpan askTimeout)
@@ -20,8 +18,7 @@ internal static partial class KillToAskFailure
         IActorRef echo = victim.Echoes[0];
         if (echo.Ask<string>(PingPongRounds.Payload, TimeSpan.FromSeconds(30)).Result is not PingPongRounds.Payload)
             throw new InvalidOperationException($"{echo.Path} did not echo.");
-        if (Kill(victim.Pid, Stop) != 0)
-            throw new InvalidOperationException($"SIGSTOP to {victim.Pid} failed ({Marshal.GetLastPInvokeError()}).");
+        Shm.TestKit.MultiNode.ProcessPause.Pause(victim.Pid); // every thread stopped: no ask is answered before the kill
         Task[] pending = [.. Enumerable.Range(0, Asks).Select(_ => (Task)echo.Ask<string>(PingPongRounds.Payload, askTimeout))];
         long start = Stopwatch.GetTimestamp();
         victim.Kill();
@@ -32,7 +29,4 @@ internal static partial class KillToAskFailure
             throw new InvalidOperationException($"An ask to the killed {echo.Path} did not fail ({victim.Transport}).");
         return elapsed;
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

@@ -47,6 +47,12 @@ public sealed class NodeProcess : IDisposable
         Process.WaitForExit();
     }
 
+    /// <summary>Stops it (SIGSTOP) and returns once every thread of it is stopped (see <see cref="ProcessPause"/>).</summary>
+    public void Pause() => ProcessPause.Pause(Pid);
+
+    /// <summary>Continues it (SIGCONT).</summary>
+    public void Resume() => ProcessPause.Resume(Pid);
+
     /// <summary>Closes its standard input (the node leaves cleanly) and waits up to <paramref name="timeout"/> for it to exit.</summary>
     public bool Leave(TimeSpan timeout)
     {

@@ -100,6 +100,15 @@ internal sealed class DirectInbound
     public bool TryRead(ReadOnlySpan<byte> envelope, in EnvelopeView view, out IInternalActorRef recipient, [NotNullWhen(true)] out object? message)
     {
         recipient = _recipients.GetOrAdd(envelope.Slice(view.RecipientOffset, view.RecipientLength), static (path, self) => self.Resolve(path), this, _live);
+        return TryReadMessage(envelope, view, recipient, out message);
+    }
+
+    /// <summary>
+    /// The message of a validated envelope, deserialized with the serializer and manifest it names; false when it does
+    /// not deserialize (counted, and logged the first few times naming <paramref name="destination"/>: a ref or a topic).
+    /// </summary>
+    public bool TryReadMessage(ReadOnlySpan<byte> envelope, in EnvelopeView view, object destination, [NotNullWhen(true)] out object? message)
+    {
         string manifest = view.ManifestLength == 0 ? "" : _manifests.GetOrAdd(envelope.Slice(view.ManifestOffset, view.ManifestLength), static (text, _) => text, 0);
         try
         {
@@ -109,8 +118,8 @@ internal sealed class DirectInbound
         {
             message = null;
             if (Interlocked.Increment(ref _undeliverable) <= LoggedFailures)
-                _system.Log.Warning(error, "Dropped a direct-path message for {0}: serializer {1} (manifest '{2}') could not read it: {3}",
-                    recipient.Path, view.SerializerId, manifest, error.Message);
+                _system.Log.Warning(error, "Dropped a message for {0}: serializer {1} (manifest '{2}') could not read it: {3}",
+                    destination, view.SerializerId, manifest, error.Message);
             return false;
         }
         if (message is null)
@@ -119,5 +128,7 @@ internal sealed class DirectInbound
     }
 
     private IInternalActorRef Resolve(string path) =>
-        ((Akka.Remote.RemoteActorRefProvider)_system.Provider).ResolveActorRefWithLocalAddress(path, _localAddress);
+        _system.Provider is Akka.Remote.RemoteActorRefProvider remote
+            ? remote.ResolveActorRefWithLocalAddress(path, _localAddress)
+            : (IInternalActorRef)_system.Provider.ResolveActorRef(path); // a system without remoting (shm topics)
 }

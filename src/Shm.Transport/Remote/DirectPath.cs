@@ -22,9 +22,7 @@ internal sealed class DirectPath
 {
     private readonly ExtendedActorSystem _system;
     private readonly bool _untrusted;
-    private readonly ConditionalWeakTable<IActorRef, byte[]> _senderPaths = new(); // a path never changes: encoded once
-    private readonly ConditionalWeakTable<IActorRef, byte[]>.CreateValueCallback _encodeSender;
-    private readonly ManifestCache _manifests = new();
+    private readonly EnvelopeWriter _envelopes;
     private readonly ConcurrentDictionary<string, ShmByteQueue> _mailboxRings = new();
     private SharedMemoryTransport? _transport;
     private long _deadLetters;
@@ -38,7 +36,7 @@ internal sealed class DirectPath
             foreach (ShmByteQueue ring in _mailboxRings.Values)
                 ring.Dispose();
         });
-        _encodeSender = sender => Encoding.UTF8.GetBytes(Serialization.WithTransport(_system, sender, static sender => Serialization.SerializedActorPath(sender)));
+        _envelopes = new EnvelopeWriter(system);
     }
 
     /// <summary>Messages of the direct path that became dead letters (the node was down, or its link's buffer full).</summary>
@@ -115,7 +113,7 @@ internal sealed class DirectPath
     public bool TryWriteToRing(ShmByteQueue ring, ReadOnlySpan<byte> recipient, object message, IActorRef? sender)
     {
         ArrayBufferWriter<byte> buffer = DirectEnvelope.Begin();
-        WriteEnvelope(buffer, recipient, message, sender, EnvelopeFormat.UserMessage);
+        _envelopes.Write(buffer, recipient, message, sender, EnvelopeFormat.UserMessage);
         try
         {
             return ring.TryEnqueue(buffer.WrittenSpan[DirectEnvelope.FrameHeaderSize..]);
@@ -125,10 +123,6 @@ internal sealed class DirectPath
             return false; // the system is terminating
         }
     }
-
-    /// <summary>The sender field: the ref's full path with uid as Akka.Remote writes it, encoded once per ref.</summary>
-    private byte[] SenderPath(IActorRef? sender) =>
-        sender is null || sender.IsNobody() ? [] : _senderPaths.GetValue(sender, _encodeSender);
 
     /// <summary>
     /// Asks through a response slot of the target node's ask channel: the slot is reserved here, the request goes into
@@ -170,7 +164,7 @@ internal sealed class DirectPath
             Span<byte> idBytes = stackalloc byte[EnvelopeFormat.AskRequestIdBytes];
             BinaryPrimitives.WriteUInt64LittleEndian(idBytes, id.Value);
             ArrayBufferWriter<byte> buffer = DirectEnvelope.Begin();
-            WriteEnvelope(buffer, recipient.RecipientUtf8, message, idBytes, EnvelopeFormat.AskRequest);
+            _envelopes.Write(buffer, recipient.RecipientUtf8, message, idBytes, EnvelopeFormat.AskRequest);
             sent = buffer.WrittenCount <= transport.MaximumFrameBytes && link.Write(buffer.WrittenSpan);
         }
         catch (Exception error)
@@ -214,7 +208,7 @@ internal sealed class DirectPath
         ArrayBufferWriter<byte> buffer = DirectEnvelope.Begin();
         try
         {
-            WriteEnvelope(buffer, default, message, ReadOnlySpan<byte>.Empty, EnvelopeFormat.AskReply);
+            _envelopes.Write(buffer, default, message, ReadOnlySpan<byte>.Empty, EnvelopeFormat.AskReply);
             if (buffer.WrittenCount - DirectEnvelope.FrameHeaderSize > channel.MaxResponseBytes)
                 throw new ArgumentException($"The reply {message.GetType().FullName} is {buffer.WrittenCount - DirectEnvelope.FrameHeaderSize} bytes serialized; "
                     + $"this node's ask channel holds replies of at most {channel.MaxResponseBytes} bytes (akka.remote.shm.ask-reply-max-bytes).");
@@ -223,7 +217,7 @@ internal sealed class DirectPath
         {
             _system.Log.Warning(error, "The reply to an ask ({0}) could not be sent: {1}", message.GetType().FullName, error.Message);
             buffer = DirectEnvelope.Begin();
-            WriteEnvelope(buffer, default, new Status.Failure(error), ReadOnlySpan<byte>.Empty, EnvelopeFormat.AskReply);
+            _envelopes.Write(buffer, default, new Status.Failure(error), ReadOnlySpan<byte>.Empty, EnvelopeFormat.AskReply);
         }
         return channel.Reply(id, buffer.WrittenSpan[DirectEnvelope.FrameHeaderSize..]);
     }
@@ -241,7 +235,7 @@ internal sealed class DirectPath
     private bool TryWrite(SharedMemoryTransport transport, Driver.ShmAssociationHandle link, DirectActorRef recipient, object message, IActorRef? sender)
     {
         ArrayBufferWriter<byte> buffer = DirectEnvelope.Begin();
-        WriteEnvelope(buffer, recipient.RecipientUtf8, message, sender, message is ISystemMessage ? EnvelopeFormat.SystemMessage : EnvelopeFormat.UserMessage);
+        _envelopes.Write(buffer, recipient.RecipientUtf8, message, sender, message is ISystemMessage ? EnvelopeFormat.SystemMessage : EnvelopeFormat.UserMessage);
         if (buffer.WrittenCount > transport.MaximumFrameBytes)
         {
             _system.Log.Error("Discarding a message of {0} for {1}: it serializes to {2} bytes, over akka.remote.shm's maximum-payload-bytes ({3}).",
@@ -249,22 +243,5 @@ internal sealed class DirectPath
             return false;
         }
         return link.Write(buffer.WrittenSpan);
-    }
-
-    /// <summary>Appends the envelope of <paramref name="message"/>: Akka's serializer for it, its manifest, the sender's path.</summary>
-    private void WriteEnvelope(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> recipient, object message, IActorRef? sender, byte kind) =>
-        WriteEnvelope(buffer, recipient, message, SenderPath(sender), kind);
-
-    /// <summary>Appends the envelope of <paramref name="message"/> with <paramref name="sender"/> as its sender field.</summary>
-    private void WriteEnvelope(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> recipient, object message, ReadOnlySpan<byte> sender, byte kind)
-    {
-        Serializer serializer = _system.Serialization.FindSerializerFor(message);
-        string manifest = Serialization.ManifestFor(serializer, message);
-        // Refs inside the message and the sender are written with the system's default address, as Akka.Remote writes
-        // them (in a system whose first transport is another one, peers answer such refs over that transport).
-        byte[] payload = Serialization.WithTransport(_system, (serializer, message), static state => state.serializer.ToBinary(state.message));
-        EnvelopeFormat.WriteHeader(buffer, recipient, sender, serializer.Identifier, _manifests.Bytes(manifest), kind);
-        payload.CopyTo(buffer.GetSpan(payload.Length));
-        buffer.Advance(payload.Length);
     }
 }

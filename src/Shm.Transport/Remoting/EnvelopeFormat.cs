@@ -15,7 +15,7 @@ namespace Shm.Transport.Remoting;
 //       4     2  SenderLength         bytes of Sender (0: no sender)
 //       6     2  ManifestLength       bytes of Manifest
 //       8     4  SerializerId         the serializer that wrote Payload
-//      12     4  (reserved)
+//      12     4  Tag                  0, or for the events of an shm topic the id of the mediator that published it
 //      16     R  Recipient            path inside the node, UTF-8 ("/user/a/b#uid")
 //       …     S  Sender               full path with address, UTF-8 ("shm://sys@node/user/x#uid")
 //       …     M  Manifest             UTF-8
@@ -33,7 +33,7 @@ internal static class EnvelopeFormat
     public const int MaxFieldBytes = ushort.MaxValue;
 
     /// <summary>Writes the header and the three UTF-8 fields; the caller appends the payload.</summary>
-    public static void WriteHeader(IBufferWriter<byte> writer, ReadOnlySpan<byte> recipient, ReadOnlySpan<byte> sender, int serializerId, ReadOnlySpan<byte> manifest, byte kind = UserMessage)
+    public static void WriteHeader(IBufferWriter<byte> writer, ReadOnlySpan<byte> recipient, ReadOnlySpan<byte> sender, int serializerId, ReadOnlySpan<byte> manifest, byte kind = UserMessage, int tag = 0)
     {
         if (recipient.Length > MaxFieldBytes || sender.Length > MaxFieldBytes || manifest.Length > MaxFieldBytes)
             throw new ArgumentException($"An actor path or manifest is longer than {MaxFieldBytes} bytes.");
@@ -45,7 +45,7 @@ internal static class EnvelopeFormat
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], (ushort)sender.Length);
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], (ushort)manifest.Length);
         BinaryPrimitives.WriteInt32LittleEndian(span[8..], serializerId);
-        BinaryPrimitives.WriteInt32LittleEndian(span[12..], 0);
+        BinaryPrimitives.WriteInt32LittleEndian(span[12..], tag);
         recipient.CopyTo(span[HeaderSize..]);
         sender.CopyTo(span[(HeaderSize + recipient.Length)..]);
         manifest.CopyTo(span[(HeaderSize + recipient.Length + sender.Length)..]);
@@ -70,13 +70,14 @@ internal static class EnvelopeFormat
             recipient,
             sender,
             manifest,
-            BinaryPrimitives.ReadInt32LittleEndian(envelope[8..]));
+            BinaryPrimitives.ReadInt32LittleEndian(envelope[8..]),
+            BinaryPrimitives.ReadInt32LittleEndian(envelope[12..]));
         return true;
     }
 }
 
 /// <summary>Where the fields of a validated envelope are.</summary>
-internal readonly record struct EnvelopeView(byte Kind, int RecipientOffset, int RecipientLength, int SenderLength, int ManifestLength, int SerializerId)
+internal readonly record struct EnvelopeView(byte Kind, int RecipientOffset, int RecipientLength, int SenderLength, int ManifestLength, int SerializerId, int Tag = 0)
 {
     public int SenderOffset => RecipientOffset + RecipientLength;
 
