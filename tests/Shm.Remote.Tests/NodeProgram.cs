@@ -25,6 +25,12 @@ internal static class NodeProgram
     public static NodeProcess StartDirect(string system, string node, bool blocking = false) =>
         blocking ? NodeProcess.Start(Dll, system, node, "direct", "blocking") : NodeProcess.Start(Dll, system, node, "direct");
 
+    /// <summary>Starts a direct-path node whose /user/subscriber is subscribed to the shm topic "news" (answering "NODE:EVENT").</summary>
+    public static NodeProcess StartTopicSubscriber(string system, string node) => NodeProcess.Start(Dll, system, node, "subscriber");
+
+    /// <summary>Starts a direct-path node that publishes 0, 1, 2… to the shm topic "ticks" until it is killed.</summary>
+    public static NodeProcess StartTopicPublisher(string system, string node) => NodeProcess.Start(Dll, system, node, "publisher");
+
     /// <summary>Starts a cluster member that joins through <paramref name="seed"/> and subscribes to "news".</summary>
     public static NodeProcess StartClusterMember(string system, string node, string seed, bool direct = false) =>
         NodeProcess.Start(Dll, system, node, direct ? "cluster-direct" : "cluster", seed);

@@ -41,6 +41,7 @@ public static class NodeConfig
     private static Config Base(string node, string provider, string extra) => ConfigurationFactory.ParseString($"""
         {MailboxId}.mailbox-type = "{ShmMailboxType.TypeName}"
         {MailboxId}.capacity = 4096
+        akka.shm.pub-sub.topic-capacity = 4096
         akka.loglevel = WARNING
         akka.actor.provider = {provider}
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off

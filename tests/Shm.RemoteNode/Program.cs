@@ -8,11 +8,14 @@ using Shm.RemoteNode;
 //                                              mailbox (with "blocking", its first "block" blocks it for good)
 // Shm.RemoteNode SYSTEM NODE cluster SEED       the same as an Akka.Cluster member subscribed to the topic "news"
 // Shm.RemoteNode SYSTEM NODE cluster-direct SEED  the same with the direct-path cluster provider
+// Shm.RemoteNode SYSTEM NODE subscriber         direct, and /user/subscriber subscribed to the shm topic "news"
+//                                              (answers "NODE:EVENT" to each publisher, "NODE:lost:N" for a gap)
+// Shm.RemoteNode SYSTEM NODE publisher          direct, and publishes 0, 1, 2… to the shm topic "ticks" until killed
 // Prints "ready" once it serves, and leaves cleanly when its standard input closes.
 bool cluster = args.Length >= 3 && args[2] is "cluster" or "cluster-direct";
-if (args.Length < 3 || args[2] is not ("remote" or "direct" or "cluster" or "cluster-direct") || cluster && args.Length < 4)
+if (args.Length < 3 || args[2] is not ("remote" or "direct" or "cluster" or "cluster-direct" or "subscriber" or "publisher") || cluster && args.Length < 4)
 {
-    Console.Error.WriteLine("usage: Shm.RemoteNode SYSTEM NODE remote|direct | SYSTEM NODE cluster|cluster-direct SEED");
+    Console.Error.WriteLine("usage: Shm.RemoteNode SYSTEM NODE remote|direct|subscriber|publisher | SYSTEM NODE cluster|cluster-direct SEED");
     return 2;
 }
 string system = args[0], node = args[1];
@@ -23,7 +26,7 @@ using ActorSystem actors = ActorSystem.Create(system, args[2] switch
 {
     "cluster" => NodeConfig.Cluster(system, node, args[3]),
     "cluster-direct" => NodeConfig.Cluster(system, node, args[3], direct: true),
-    "direct" => NodeConfig.Direct(node),
+    "direct" or "subscriber" or "publisher" => NodeConfig.Direct(node),
     _ => NodeConfig.Remote(node),
 });
 actors.ActorOf(Props.Create(() => new Echo()), "echo");
@@ -40,8 +43,23 @@ if (cluster)
     IActorRef subscriber = actors.ActorOf(Props.Create(() => new Subscriber(node)), "subscriber");
     await DistributedPubSub.Get(actors).Mediator.Ask<SubscribeAck>(new Subscribe("news", subscriber), TimeSpan.FromMinutes(1));
 }
+if (args[2] == "subscriber")
+{
+    IActorRef subscriber = actors.ActorOf(Props.Create(() => new TopicSubscriber(node)), "subscriber");
+    await Shm.Transport.Topics.ShmPubSub.Get(actors).Mediator.Ask<SubscribeAck>(new Subscribe("news", subscriber), TimeSpan.FromMinutes(1));
+}
 protocol.WriteLine("ready");
 protocol.Flush();
+if (args[2] == "publisher")
+{
+    IActorRef mediator = Shm.Transport.Topics.ShmPubSub.Get(actors).Mediator;
+    for (long tick = 0; ; tick++)
+    {
+        mediator.Tell(new Publish("ticks", tick), ActorRefs.NoSender);
+        if (tick % 64 == 63)
+            Thread.Yield(); // a reader of the same box keeps up; the test kills this process mid-stream
+    }
+}
 await Console.In.ReadToEndAsync();
 await CoordinatedShutdown.Get(actors).Run(CoordinatedShutdown.ClrExitReason.Instance);
 return 0;
@@ -61,6 +79,26 @@ internal sealed class Jobs : ReceiveActor
         if (blocking && message == "block")
             Thread.Sleep(Timeout.Infinite); // the message in hand when the test kills this process
     });
+}
+
+/// <summary>
+/// Answers each shm topic event to its publisher with "NODE:EVENT"; a gap is answered (to the publisher of the next
+/// event, since the notice itself comes from the mediator) with "NODE:lost:COUNT" before that event's answer.
+/// </summary>
+internal sealed class TopicSubscriber : ReceiveActor
+{
+    public TopicSubscriber(string node)
+    {
+        long lost = 0;
+        Receive<Shm.Transport.Topics.TopicEventsLost>(notice => lost += notice.Count);
+        ReceiveAny(message =>
+        {
+            if (lost != 0)
+                Sender.Tell($"{node}:lost:{lost}");
+            lost = 0;
+            Sender.Tell($"{node}:{message}");
+        });
+    }
 }
 
 /// <summary>Answers each published event to its publisher with "NODE:EVENT".</summary>

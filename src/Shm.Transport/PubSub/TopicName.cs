@@ -62,4 +62,36 @@ internal static class TopicName
                 "topic");
         return name.ToString();
     }
+
+    /// <summary>The topic whose escaped segment-name part is <paramref name="escaped"/>, or null when it is no such part.</summary>
+    public static string? FromSegmentName(string escaped)
+    {
+        var bytes = new List<byte>(escaped.Length);
+        for (int i = 0; i < escaped.Length; i++)
+        {
+            char c = escaped[i];
+            if (c == '%' && i + 2 < escaped.Length
+                && byte.TryParse(escaped.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out byte b))
+            {
+                bytes.Add(b);
+                i += 2;
+            }
+            else if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            {
+                bytes.Add((byte)c);
+            }
+            else
+            {
+                return null;
+            }
+        }
+        try
+        {
+            return s_strictUtf8.GetString([.. bytes]);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
 }

@@ -24,8 +24,6 @@ internal sealed class TopicReader : IDisposable
 {
     private const int BatchSize = 64;           // events between checks of stop, subscriber pressure and fairness
     private const int BatchesPerYield = 64;     // a busy reader gives its pool thread back this often
-    private const int SpinProbes = 2048;        // looks at an empty ring before sleeping (SpinThenSleep only)
-    private const int ProbesPerYield = 128;
     private static readonly TimeSpan s_pressureRecheck = TimeSpan.FromMilliseconds(1); // mailboxes signal no "drained"
 
     private readonly DistributedPubSub _owner;
@@ -95,7 +93,7 @@ internal sealed class TopicReader : IDisposable
                         await Task.Yield();
                     continue;
                 }
-                if (_spin && SpinUntilPublished())
+                if (_spin && Topics.TopicReader.SpinUntilPublished(_cursor))
                     continue;
                 long lossBefore = _cursor.OverflowCount + _cursor.SkippedCount;
                 byte[] message = await _cursor.PollAsync(stop).ConfigureAwait(false);
@@ -122,21 +120,6 @@ internal sealed class TopicReader : IDisposable
                 _owner.Untrack(this); // _stop stays undisposed: Dispose may still cancel it, and it holds no timer
             }
         }
-    }
-
-    /// <summary>Probes the ring's write position (a read of shared memory, no syscall) for a while; true once it moved.</summary>
-    private bool SpinUntilPublished()
-    {
-        for (int i = 1; i <= SpinProbes; i++)
-        {
-            if (_cursor.Lag != 0)
-                return true;
-            if (i % ProbesPerYield == 0)
-                Thread.Yield(); // the publisher may be waiting for this very CPU
-            else
-                Thread.SpinWait(8);
-        }
-        return false;
     }
 
     private bool IsAnySubscriberFull()
