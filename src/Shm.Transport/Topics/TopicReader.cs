@@ -23,6 +23,7 @@ namespace Shm.Transport.Topics;
 /// </remarks>
 internal sealed class TopicReader : IDisposable
 {
+    private const int PressureCheckEvery = 64; // events between looks at the subscribers' mailboxes (a count is not free)
     private const int SpinProbes = 2048; // looks at an empty ring before sleeping on its futex
     private const int ProbesPerYield = 128;
     private static readonly TimeSpan s_wakeInterval = TimeSpan.FromMilliseconds(100);
@@ -67,14 +68,19 @@ internal sealed class TopicReader : IDisposable
         lease.Hold();
         byte[] buffer = new byte[_ring.MaxEventBytes];
         CancellationToken stop = _stop.Token;
+        int sinceCheck = 0;
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                if (IsAnySubscriberFull())
+                if (++sinceCheck >= PressureCheckEvery)
                 {
-                    stop.WaitHandle.WaitOne(s_pressureRecheck); // the ring holds what this node has not read
-                    continue;
+                    if (IsAnySubscriberFull())
+                    {
+                        stop.WaitHandle.WaitOne(s_pressureRecheck); // the ring holds what this node has not read
+                        continue;
+                    }
+                    sinceCheck = 0;
                 }
                 if (_cursor.TryPoll(buffer, out int length, out long lost))
                 {
