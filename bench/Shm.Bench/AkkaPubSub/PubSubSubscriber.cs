@@ -13,7 +13,7 @@ namespace Shm.Bench.AkkaPubSub;
 /// A subscriber process of the suite (role <see cref="Role"/>): subscribes one counting actor to the topic, over the
 /// shm mediator or Akka's DistributedPubSub on Akka.Cluster, and prints on standard output: <c>ready</c> once
 /// subscribed, <c>seen</c> at the first probe (the cluster mediator's gossip has reached the publisher), and
-/// <c>done COUNT TICKS LOST</c> at each round's end marker (events, Stopwatch ticks from the first event to the last,
+/// <c>done COUNT TICKS LOST</c> at each round's end marker (events, Stopwatch ticks from the first event to the marker,
 /// events lost). It ends when its parent process is gone.
 /// </summary>
 internal static class PubSubSubscriber
@@ -99,13 +99,15 @@ internal static class PubSubSubscriber
                 }
                 if (message == End)
                 {
+                    // The marker follows the round's last event in the ring: its arrival is the last event's time, to
+                    // within one delivery (and no clock is read per event).
+                    last = Stopwatch.GetTimestamp();
                     Report(string.Create(CultureInfo.InvariantCulture, $"done {count} {last - first} {lost}"));
                     count = first = last = lost = 0;
                     return;
                 }
-                last = Stopwatch.GetTimestamp();
                 if (count++ == 0)
-                    first = last;
+                    first = Stopwatch.GetTimestamp();
             });
         }
 

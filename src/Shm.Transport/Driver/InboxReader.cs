@@ -12,6 +12,7 @@ namespace Shm.Transport.Driver;
 internal sealed class InboxReader : IDisposable
 {
     private static readonly TimeSpan s_wakeInterval = TimeSpan.FromMilliseconds(100);
+    private const int BatchCells = 64; // cells delivered before the turns they scheduled run
     private static readonly long s_minYieldTicks = System.Diagnostics.Stopwatch.Frequency / 5000; // 200 us
     private static readonly long s_maxYieldTicks = System.Diagnostics.Stopwatch.Frequency / 50; // 20 ms
     private long _yieldTicks = s_minYieldTicks; // the reader's thread only
@@ -80,9 +81,27 @@ internal sealed class InboxReader : IDisposable
                 _stop.Token.WaitHandle.WaitOne(s_wakeInterval);
                 continue;
             }
+            // The cells already waiting form a batch: the turns they schedule run once it is delivered (see ReaderLease).
+            lease.BeginBatch();
             Handle(in take);
+            for (int i = 1; i < BatchCells && TryTakeWaiting(ref take); i++)
+                Handle(in take);
+            lease.EndBatch();
             if (lease.IsRevoked)
                 return; // a turn blocked this thread and another reads now: nothing here may be touched again
+        }
+    }
+
+    private bool TryTakeWaiting(ref TakenCell take)
+    {
+        try
+        {
+            return _inbox.TryDequeue(ref take, out _);
+        }
+        catch (ShmCorruptedException error)
+        {
+            _node.ReportCorruptInbox(error); // the loop looks again after a wait
+            return false;
         }
     }
 

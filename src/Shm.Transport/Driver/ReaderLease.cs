@@ -24,6 +24,14 @@ internal sealed class ReaderLease : Actors.Dispatch.IInlineTurnWatch
     // plain write to begin, a CAS to end) and by one revoking CAS: whichever CAS comes second fails.
     private long _state;
 
+    // Turns scheduled while the holder delivers a batch, run when it ends (see BeginBatch). The holder adds and runs
+    // them; a revoking watchdog hands what is left to the thread pool, so the lock is for that hand-over.
+    private readonly Lock _deferGate = new();
+    private readonly List<IThreadPoolWorkItem> _deferred = [];
+    private Action<IThreadPoolWorkItem>? _runner;
+    private int _nextDeferred;
+    private bool _batching; // the holder's only
+
     /// <summary>The lease the calling thread holds, if it is a transport reader.</summary>
     public static ReaderLease? Held => t_held;
 
@@ -58,9 +66,80 @@ internal sealed class ReaderLease : Actors.Dispatch.IInlineTurnWatch
         return stuck;
     }
 
+    /// <summary>
+    /// The holder starts delivering a batch (the messages it found waiting): turns scheduled meanwhile wait for
+    /// <see cref="EndBatch"/>, so an actor with several messages in the batch takes them in one turn instead of one
+    /// turn each.
+    /// </summary>
+    public void BeginBatch() => _batching = true;
+
+    /// <summary>Defers <paramref name="turn"/> to the end of the batch, when <paramref name="runner"/> runs it; false outside a batch.</summary>
+    public bool TryDefer(IThreadPoolWorkItem turn, Action<IThreadPoolWorkItem> runner)
+    {
+        if (!_batching)
+            return false;
+        lock (_deferGate)
+        {
+            if (IsRevoked)
+                return false;
+            _runner = runner;
+            _deferred.Add(turn);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Ends the batch: runs the deferred turns in the order they were scheduled. When one blocks and the watchdog
+    /// revokes the lease, the watchdog gives the ones not run yet to the thread pool, and this returns once the
+    /// blocked turn does (the holder then stops, as after any revoked turn).
+    /// </summary>
+    public void EndBatch()
+    {
+        _batching = false;
+        while (true)
+        {
+            IThreadPoolWorkItem turn;
+            Action<IThreadPoolWorkItem> runner;
+            lock (_deferGate)
+            {
+                if (_nextDeferred == _deferred.Count || IsRevoked)
+                {
+                    if (!IsRevoked)
+                        ClearDeferred();
+                    return;
+                }
+                turn = _deferred[_nextDeferred++];
+                runner = _runner!;
+            }
+            runner(turn);
+        }
+    }
+
+    private void ClearDeferred()
+    {
+        _deferred.Clear();
+        _nextDeferred = 0;
+    }
+
+    /// <summary>After a revocation: the deferred turns not run yet go to the thread pool (the blocked holder will not run them).</summary>
+    private void HandOverDeferred()
+    {
+        lock (_deferGate)
+        {
+            for (int i = _nextDeferred; i < _deferred.Count; i++)
+                ThreadPool.UnsafeQueueUserWorkItem(_deferred[i], preferLocal: false);
+            ClearDeferred();
+        }
+    }
+
     /// <summary>Revokes the lease if a turn is running (its thread then stops when the turn returns).</summary>
     public bool TryRevokeTurn() => TryRevoke(Volatile.Read(ref _state));
 
-    private bool TryRevoke(long state) =>
-        state != Revoked && (state & 1) != 0 && Interlocked.CompareExchange(ref _state, Revoked, state) == state;
+    private bool TryRevoke(long state)
+    {
+        if (state == Revoked || (state & 1) == 0 || Interlocked.CompareExchange(ref _state, Revoked, state) != state)
+            return false;
+        HandOverDeferred();
+        return true;
+    }
 }

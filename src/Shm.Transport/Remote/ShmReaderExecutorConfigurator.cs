@@ -34,6 +34,16 @@ public sealed class ShmReaderExecutorConfigurator : ExecutorServiceConfigurator
         [ThreadStatic]
         private static QuickTurns t_turns;
 
+        // What a reader runs at the end of its batch: inline while turns stay quick, as when it was scheduled.
+        private static readonly Action<IThreadPoolWorkItem> s_runDeferred = static turn =>
+        {
+            ReaderLease? lease = ReaderLease.Held;
+            if (lease is null || lease.IsRevoked || !t_turns.AreQuick)
+                ThreadPool.UnsafeQueueUserWorkItem(turn, preferLocal: true);
+            else
+                RunInline(lease, turn);
+        };
+
         public override void Execute(IRunnable run)
         {
             ReaderLease? lease = ReaderLease.Held;
@@ -45,6 +55,12 @@ public sealed class ShmReaderExecutorConfigurator : ExecutorServiceConfigurator
                 ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: true);
                 return;
             }
+            if (!lease.TryDefer(run, s_runDeferred))
+                RunInline(lease, run);
+        }
+
+        private static void RunInline(ReaderLease lease, IThreadPoolWorkItem run)
+        {
             // Marked as a turn for the watchdog only once the mailbox is scheduled: what the reader delivers after a
             // take-over queues behind it in the same mailbox.
             t_inTurn = true;
@@ -52,7 +68,7 @@ public sealed class ShmReaderExecutorConfigurator : ExecutorServiceConfigurator
             lease.TurnBegun();
             try
             {
-                run.Run();
+                run.Execute();
             }
             finally
             {

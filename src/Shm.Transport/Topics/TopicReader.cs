@@ -84,9 +84,18 @@ internal sealed class TopicReader : IDisposable
                 }
                 if (_cursor.TryPoll(buffer, out int length, out long lost))
                 {
-                    if (lost != 0)
-                        ReportLoss(lost);
-                    Dispatch(buffer.AsSpan(0, length));
+                    // The events already in the ring form a batch: the subscribers' turns run once it is told (see ReaderLease).
+                    lease.BeginBatch();
+                    int taken = 1;
+                    do
+                    {
+                        if (lost != 0)
+                            ReportLoss(lost);
+                        Dispatch(buffer.AsSpan(0, length));
+                    }
+                    while (taken++ < PressureCheckEvery && _cursor.TryPoll(buffer, out length, out lost));
+                    lease.EndBatch();
+                    sinceCheck = PressureCheckEvery; // look at the subscribers' mailboxes before the next batch
                     if (lease.IsRevoked)
                         return; // a turn blocked this thread and another reads now: nothing here may be touched again
                     continue;
