@@ -11,11 +11,15 @@ namespace Shm.Transport.Driver;
 /// </summary>
 internal sealed class InboxReader : IDisposable
 {
-    private static readonly TimeSpan s_wakeInterval = TimeSpan.FromMilliseconds(100);
+    // An idle reader sleeps on the ring's futex; writers and the stop token wake it, so the timeout only bounds how long
+    // forgotten origins wait to be dropped. A corrupt ring is looked at again after the shorter recheck.
+    private static readonly TimeSpan s_wakeInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_corruptRecheck = TimeSpan.FromMilliseconds(100);
     private const int BatchCells = 64; // cells delivered before the turns they scheduled run
     private static readonly long s_minYieldTicks = System.Diagnostics.Stopwatch.Frequency / 5000; // 200 us
     private static readonly long s_maxYieldTicks = System.Diagnostics.Stopwatch.Frequency / 50; // 20 ms
     private long _yieldTicks = s_minYieldTicks; // the reader's thread only
+    private bool _idle; // the last wait ended with nothing: the next one sleeps at once (the reader's thread only)
     private readonly ShmTransportDriver _node;
     private readonly ShmQueue<InboxCell> _inbox;
     private readonly WatchedReader _thread;
@@ -78,7 +82,7 @@ internal sealed class InboxReader : IDisposable
                 // Another process wrote garbage into the ring's positions: report it and look again later. The
                 // reader must not die of it (an exception leaving this thread would end the whole process).
                 _node.ReportCorruptInbox(error);
-                _stop.Token.WaitHandle.WaitOne(s_wakeInterval);
+                _stop.Token.WaitHandle.WaitOne(s_corruptRecheck);
                 continue;
             }
             // The cells already waiting form a batch: the turns they schedule run once it is delivered (see ReaderLease).
@@ -115,7 +119,7 @@ internal sealed class InboxReader : IDisposable
         // falls back to s_minYieldTicks each time it did not, so sparse traffic costs a fraction of a millisecond of
         // yielding per message while a flowing pipeline rarely sleeps (remote ping-pong with 10 clients: about 15%
         // more messages a second than a tight spin of about 100 us).
-        if (_spin)
+        if (_spin && !_idle)
         {
             var ready = new ReadyProbe(_inbox);
             bool seen = HotSpin.UntilYielding(ref ready, _yieldTicks);
@@ -124,7 +128,10 @@ internal sealed class InboxReader : IDisposable
                 return true;
         }
         var attempt = new TakeAttempt(_inbox, ref take);
-        return _inbox.WaitAsConsumer(ref attempt, s_wakeInterval, _spin, _stop.Token);
+        // An idle node spins only after traffic: a wait that timed out sleeps again at once, so a node sent nothing
+        // costs one wake-up a second and no spinning.
+        _idle = !_inbox.WaitAsConsumer(ref attempt, s_wakeInterval, _spin && !_idle, _stop.Token);
+        return !_idle;
     }
 
     private void Handle(in TakenCell cell)

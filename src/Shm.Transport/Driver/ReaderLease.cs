@@ -42,7 +42,27 @@ internal sealed class ReaderLease : Actors.Dispatch.IInlineTurnWatch
     public void Hold() => t_held = this;
 
     /// <summary>Marks an inline turn begun (the holder's thread only, once the message is in the actor's hands).</summary>
-    public void TurnBegun() => Volatile.Write(ref _state, _state | 1);
+    public void TurnBegun()
+    {
+        // A full fence between the write and the read, against the watchdog's going dormant (see TrySleepWatchdog).
+        Interlocked.Exchange(ref _state, _state | 1);
+        if (Volatile.Read(ref _wakeWatchdog) is not null && Interlocked.Exchange(ref _wakeWatchdog, null) is { } wake)
+            wake();
+    }
+
+    private Action? _wakeWatchdog; // set while the watchdog sleeps: the next turn wakes it
+
+    /// <summary>
+    /// The watchdog, having seen no turn at <paramref name="seen"/> for a while, stops checking until the next turn
+    /// begins (which calls <paramref name="wake"/>); false, and nothing changed, when a turn began meanwhile.
+    /// </summary>
+    public bool TrySleepWatchdog(Action wake, long seen)
+    {
+        Interlocked.Exchange(ref _wakeWatchdog, wake);
+        if (Interlocked.Read(ref _state) == seen)
+            return true;
+        return Interlocked.Exchange(ref _wakeWatchdog, null) is null; // a turn took it and woke the watchdog already
+    }
 
     /// <summary>Marks the turn ended (a no-op once revoked: <see cref="IsRevoked"/> tells the holder).</summary>
     public void TurnEnded() => EndTurn();

@@ -23,6 +23,9 @@ internal sealed class WatchedReader : IDisposable
     private Task _loop;
     private long _seen;
     private int _takeOvers;
+    private int _idleChecks;
+    private readonly Action _wake;
+    private const int IdleChecksBeforeSleep = 3;
     private bool _stopped;
 
     /// <summary>A reader on a thread of its own, named <paramref name="name"/>.</summary>
@@ -38,6 +41,7 @@ internal sealed class WatchedReader : IDisposable
     {
         _start = start;
         _onTakeOver = onTakeOver;
+        _wake = Wake;
         _loop = start(_lease);
         _watchdog = new Timer(static state => ((WatchedReader)state!).Check(), this, StallCheckInterval, StallCheckInterval);
     }
@@ -79,6 +83,18 @@ internal sealed class WatchedReader : IDisposable
         return ended.Task;
     }
 
+    /// <summary>A turn began while the watchdog slept: checks resume (on the turn's thread, before the turn runs).</summary>
+    private void Wake()
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+                return;
+            _idleChecks = 0;
+            _watchdog.Change(StallCheckInterval, StallCheckInterval);
+        }
+    }
+
     private void Check()
     {
         int takeOvers;
@@ -93,8 +109,15 @@ internal sealed class WatchedReader : IDisposable
                 _watchdog.Dispose();
                 return;
             }
+            long before = _seen;
             if (!_lease.RevokeIfStuck(ref _seen))
+            {
+                // No turn ran between the last checks: sleep until the next turn begins (an idle reader costs no timer).
+                _idleChecks = _seen == before && (_seen & 1) == 0 ? _idleChecks + 1 : 0;
+                if (_idleChecks >= IdleChecksBeforeSleep && _lease.TrySleepWatchdog(_wake, _seen))
+                    _watchdog.Change(Timeout.Infinite, Timeout.Infinite);
                 return;
+            }
             _lease = new ReaderLease();
             _seen = 0;
             takeOvers = ++_takeOvers; // before the new loop runs: what it delivers may be what someone waits for to read this count

@@ -5,11 +5,12 @@ namespace Shm.Transport.Membership;
 /// <summary>
 /// Watches the node directory from one node: a thread that holds a pidfd per other live node and sleeps in poll() on
 /// them, so a node's death is reported the moment the kernel reports its exit, and that re-reads the directory
-/// whenever its change counter moves (checked every <see cref="RescanInterval"/>) to learn of joins and leaves.
+/// whenever its change counter moves (checked every <see cref="RescanInterval"/>) to learn of joins and leaves. A node
+/// that joins is known sooner when it talks: its first frame, or a link opened to it, admits it at once (Admit).
 /// </summary>
 internal sealed class MembershipWatcher : IDisposable
 {
-    public static readonly TimeSpan RescanInterval = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan RescanInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly NodeDirectory _directory;
     private readonly NodeEntry _self;

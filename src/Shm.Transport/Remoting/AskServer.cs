@@ -10,7 +10,7 @@ namespace Shm.Transport.Remoting;
 /// </summary>
 internal sealed class AskServer : IDisposable
 {
-    private static readonly TimeSpan s_wakeInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_wakeInterval = TimeSpan.FromSeconds(1); // the stop token wakes it sooner
     private readonly ShmTransportNode _node;
     private readonly ShmReqRepServer _channel;
     private readonly InboundResolver _resolver;
