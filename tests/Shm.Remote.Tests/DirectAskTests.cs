@@ -89,17 +89,6 @@ public sealed class DirectAskTests : Akka.TestKit.Xunit2.TestKit
         Assert.Contains(replies, reply => reply.EndsWith(" Shm inbox b", StringComparison.Ordinal));
     }
 
-    /// <summary>Counts what it is told; answers "count" with the number.</summary>
-    private sealed class Counter : ReceiveActor
-    {
-        public Counter()
-        {
-            int count = 0;
-            Receive<string>(message => message == "count", _ => Sender.Tell(count));
-            ReceiveAny(_ => count++);
-        }
-    }
-
     [Fact]
     public async Task An_ask_keeps_its_place_after_the_Tells_sent_before_it()
     {

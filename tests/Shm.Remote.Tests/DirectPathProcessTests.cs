@@ -99,17 +99,6 @@ public sealed class DirectPathProcessTests : Akka.TestKit.Xunit2.TestKit
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
-    /// <summary>Counts what it is told; answers "count" with the number.</summary>
-    private sealed class Counter : ReceiveActor
-    {
-        public Counter()
-        {
-            int count = 0;
-            Receive<string>(message => message == "count", _ => Sender.Tell(count));
-            ReceiveAny(_ => count++);
-        }
-    }
-
     [Fact]
     public async Task A_ring_that_stays_full_never_blocks_a_Tell_and_every_message_is_delivered_or_counted()
     {

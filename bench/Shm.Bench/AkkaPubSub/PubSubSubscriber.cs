@@ -5,6 +5,7 @@ using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Shm.Bench.AkkaRemote;
+using Shm.Bench.Harness;
 using Shm.Transport.Topics;
 
 namespace Shm.Bench.AkkaPubSub;
@@ -23,7 +24,6 @@ internal static class PubSubSubscriber
     public const string Probe = "probe";
     public const string End = "end";
 
-    private static readonly TimeSpan s_parentPoll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(20);
 
     /// <summary>The arguments: mediator (<c>shm</c>, <c>cluster-tcp</c>, <c>cluster-shm</c>), system, node, parent pid, seed address (clusters).</summary>
@@ -73,9 +73,7 @@ internal static class PubSubSubscriber
         topics.Ask<SubscribeAck>(new Subscribe(Topic, counter), TimeSpan.FromMinutes(1)).Wait();
         Console.WriteLine("ready");
         Console.Out.Flush();
-        long start = Stopwatch.GetTimestamp();
-        while (Directory.Exists($"/proc/{parent}") && Stopwatch.GetElapsedTime(start) < s_lifetime)
-            Thread.Sleep(s_parentPoll);
+        ParentProcess.AwaitExit(parent, s_lifetime);
         system.Terminate().Wait(TimeSpan.FromSeconds(10));
         return 0;
     }

@@ -67,11 +67,7 @@ public sealed class PubSubSuite : IBenchSuite, IBenchChildRoles
         }
         finally
         {
-            foreach (Subscriber subscriber in subscribers)
-                subscriber.Dispose();
-            system.Terminate().Wait(TimeSpan.FromSeconds(30));
-            foreach (string file in Directory.GetFiles("/dev/shm", name + ".*"))
-                File.Delete(file);
+            EndRun(system, name, subscribers);
         }
     }
 
@@ -107,12 +103,18 @@ public sealed class PubSubSuite : IBenchSuite, IBenchChildRoles
         }
         finally
         {
-            foreach (Subscriber subscriber in subscribers)
-                subscriber.Dispose();
-            system.Terminate().Wait(TimeSpan.FromSeconds(30));
-            foreach (string file in Directory.GetFiles("/dev/shm", name + ".*"))
-                File.Delete(file);
+            EndRun(system, name, subscribers);
         }
+    }
+
+    /// <summary>Ends a run: its subscriber processes, its system, and the segments its system name left.</summary>
+    private static void EndRun(ActorSystem system, string name, List<Subscriber> subscribers)
+    {
+        foreach (Subscriber subscriber in subscribers)
+            subscriber.Dispose();
+        system.Terminate().Wait(TimeSpan.FromSeconds(30));
+        foreach (string file in Directory.GetFiles("/dev/shm", name + ".*"))
+            File.Delete(file);
     }
 
     private static (double Rate, double Publish) BestOf(BenchContext context, string what, int repetitions, Func<(double Rate, double Publish, string Line)> round)

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Akka.Actor;
+using Shm.Bench.Harness;
 
 namespace Shm.Bench.AkkaRemote;
 
@@ -21,7 +21,6 @@ internal static class EchoServer
 
     private const string ReadyPrefix = "ready ";
     private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(20);
-    private static readonly TimeSpan s_parentPoll = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The child's arguments: transport (<c>shm</c>, <c>direct</c> or <c>tcp</c>), actor-system name, shm node name, parent pid.</summary>
     public static string[] Arguments(string transport, string systemName, string node) =>
@@ -53,9 +52,7 @@ internal static class EchoServer
         Console.WriteLine(ReadyPrefix + ((ExtendedActorSystem)system).Provider.DefaultAddress);
         Console.Out.Flush();
 
-        long start = Stopwatch.GetTimestamp();
-        while (Directory.Exists($"/proc/{parent}") && Stopwatch.GetElapsedTime(start) < s_lifetime)
-            Thread.Sleep(s_parentPoll);
+        ParentProcess.AwaitExit(parent, s_lifetime);
         system.Terminate().Wait(TimeSpan.FromSeconds(10));
         return 0;
     }
