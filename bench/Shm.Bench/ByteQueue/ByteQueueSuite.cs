@@ -10,7 +10,9 @@ namespace Shm.Bench.ByteQueue;
 
 /// <summary>
 /// ShmByteQueue with 64-byte messages against a Channel of byte[] in process and a Unix domain socket carrying
-/// length-prefixed messages across processes (unbatched and in batches of 64).
+/// length-prefixed messages across processes (unbatched and in batches of 64). One more row puts the unbatched rate
+/// against the lock-free layout of fixed cells (a ShmQueue of 64-byte items, the layout of the node inboxes' cells)
+/// in the same run: what one message at a time costs with the byte queue's lock, and without a lock.
 /// </summary>
 public sealed class ByteQueueSuite : IBenchSuite, IBenchChildRoles
 {
@@ -27,8 +29,11 @@ public sealed class ByteQueueSuite : IBenchSuite, IBenchChildRoles
             "bounded Channel<byte[]> TryWrite+TryRead", ChannelPairs(pairs));
         long messages = context.Size(10_000_000, 500_000);
         long socketMessages = context.Size(1_000_000, 100_000);
-        yield return new BenchRow("bytequeue.xproc.1p1c", CrossProcess(context, messages, 1), "msgs/s",
+        double unbatched = CrossProcess(context, messages, 1);
+        yield return new BenchRow("bytequeue.xproc.1p1c", unbatched, "msgs/s",
             "Unix socket, length-prefixed 64-byte messages, unbatched", SocketCrossProcess(context, socketMessages, 1));
+        yield return new BenchRow("bytequeue.xproc.1p1c.vs_lockfree_cells", unbatched, "msgs/s",
+            "lock-free fixed cells (ShmQueue of 64-byte items), unbatched", CellsCrossProcess(context, messages));
         yield return new BenchRow("bytequeue.xproc.1p1c.batch", CrossProcess(context, messages * 2, Batch), "msgs/s",
             "Unix socket, batches of 64", SocketCrossProcess(context, socketMessages * 4, Batch));
         yield return new BenchRow("bytequeue.recovery.repair_us", RecoveryMicroseconds(context, (int)context.Size(15, 5)), "us", null, null, HigherIsBetter: false);
@@ -145,6 +150,39 @@ public sealed class ByteQueueSuite : IBenchSuite, IBenchChildRoles
         }
     }
 
+    /// <summary>A 64-byte message as one fixed cell of a lock-free ShmQueue (no length, no arena, no lock).</summary>
+    [System.Runtime.CompilerServices.InlineArray(MessageBytes / sizeof(long))]
+    private struct Cell64
+    {
+        private long _element;
+    }
+
+    /// <summary>As <see cref="CrossProcess"/> unbatched, over the lock-free cells of a ShmQueue&lt;Cell64&gt;.</summary>
+    private static double CellsCrossProcess(BenchContext context, long messages)
+    {
+        string name = context.SegmentPrefix + "bq-cells";
+        using var queue = ShmQueue<Cell64>.CreateNew(name, Capacity);
+        try
+        {
+            using Process producer = ChildProcess.Start("bytequeue-cell-producer", name, messages.ToString(CultureInfo.InvariantCulture), "1");
+            long received = 0, first = 0;
+            while (received < messages)
+            {
+                if (!queue.TryDequeue(out _, TimeSpan.FromSeconds(30)))
+                    throw new TimeoutException("producer stalled");
+                if (received++ == 0)
+                    first = Stopwatch.GetTimestamp();
+            }
+            long last = Stopwatch.GetTimestamp();
+            ChildProcess.ReadResult(producer, TimeSpan.FromMinutes(2));
+            return (received - 1) / Stopwatch.GetElapsedTime(first, last).TotalSeconds;
+        }
+        finally
+        {
+            queue.Unlink();
+        }
+    }
+
     private static double SocketCrossProcess(BenchContext context, long messages, int batch)
     {
         string path = Path.Combine(Path.GetTempPath(), context.SegmentPrefix + "bq-uds-" + batch);
@@ -180,13 +218,24 @@ public sealed class ByteQueueSuite : IBenchSuite, IBenchChildRoles
         }
     }
 
-    public bool Handles(string role) => role is "bytequeue-producer" or "bytequeue-socket-producer";
+    public bool Handles(string role) => role is "bytequeue-producer" or "bytequeue-socket-producer" or "bytequeue-cell-producer";
 
     public int RunChild(string role, string[] args)
     {
         long messages = long.Parse(args[1], CultureInfo.InvariantCulture);
         int batch = int.Parse(args[2], CultureInfo.InvariantCulture);
-        if (role == "bytequeue-producer")
+        if (role == "bytequeue-cell-producer")
+        {
+            using var cells = ShmQueue<Cell64>.OpenExisting(args[0]);
+            var cell = new Cell64();
+            for (long sent = 0; sent < messages; sent++)
+            {
+                cell[0] = sent;
+                if (!cells.TryEnqueue(cell))
+                    cells.Enqueue(cell, TimeSpan.FromSeconds(30));
+            }
+        }
+        else if (role == "bytequeue-producer")
         {
             using var queue = ShmByteQueue.OpenExisting(args[0]);
             var payloads = new ReadOnlyMemory<byte>[batch];
