@@ -29,6 +29,16 @@ public sealed unsafe partial class ShmByteQueue
         return HotSpin.Until(ref queued);
     }
 
+    /// <summary>
+    /// Sleeps (no spin) until something seems queued (true), the timeout passes or the token is cancelled (false): for
+    /// a watcher that only schedules the real consumer, as an shm mailbox's does for its actor.
+    /// </summary>
+    internal bool WaitUntilMayHaveMessages(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var queued = new QueuedProbe(this);
+        return WaitAsConsumer(ref queued, timeout, spin: false, cancellationToken);
+    }
+
     private readonly struct QueuedProbe(ShmByteQueue queue) : IWaitAttempt
     {
         public bool TryOnce() => queue.MayHaveMessages;

@@ -101,12 +101,11 @@ internal sealed class ShmMessageQueue : IMessageQueue
 
     private void Watch()
     {
-        var nonEmpty = new NonEmpty(_ring);
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                if (!_ring.WaitAsConsumer(ref nonEmpty, s_wakeInterval, spin: false, _stop.Token))
+                if (!_ring.WaitUntilMayHaveMessages(s_wakeInterval, _stop.Token))
                     continue;
                 _drained.Reset();
                 if (_owner is LocalActorRef { Cell: { } cell })
@@ -120,9 +119,4 @@ internal sealed class ShmMessageQueue : IMessageQueue
         }
     }
 
-    /// <summary>Something is in the ring (a racy read: only a reason to schedule the actor, which then takes for real).</summary>
-    private readonly struct NonEmpty(ShmByteQueue ring) : Primitives.Threading.IWaitAttempt
-    {
-        public bool TryOnce() => ring.MayHaveMessages;
-    }
 }

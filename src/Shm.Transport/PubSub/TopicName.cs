@@ -42,12 +42,15 @@ internal static class TopicName
         return topic;
     }
 
+    /// <summary>What every topic segment of <paramref name="system"/> begins with: <c>{system}.topic.</c>.</summary>
+    public static string SegmentPrefix(string system) => system + Infix;
+
     /// <summary>The segment name of <paramref name="topic"/> (already validated) in system <paramref name="system"/>.</summary>
     /// <exception cref="ArgumentException">System and escaped topic together exceed a file name's 255 bytes.</exception>
     public static string SegmentName(string system, string topic)
     {
         var name = new StringBuilder(system.Length + Infix.Length + topic.Length * 3);
-        name.Append(system).Append(Infix);
+        name.Append(SegmentPrefix(system));
         foreach (byte b in s_strictUtf8.GetBytes(topic))
         {
             if (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_')

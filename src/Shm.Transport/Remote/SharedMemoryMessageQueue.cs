@@ -160,12 +160,11 @@ internal sealed class SharedMemoryMessageQueue : IMessageQueue
 
     private void Watch()
     {
-        var nonEmpty = new NonEmpty(_ring);
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                if (!_ring.WaitAsConsumer(ref nonEmpty, s_wakeInterval, spin: false, _stop.Token))
+                if (!_ring.WaitUntilMayHaveMessages(s_wakeInterval, _stop.Token))
                     continue;
                 _drained.Reset();
                 _owner.Tell(MailboxWake.Instance, ActorRefs.NoSender);
@@ -178,11 +177,6 @@ internal sealed class SharedMemoryMessageQueue : IMessageQueue
         }
     }
 
-    /// <summary>Something is in the ring (a racy read: only a reason to wake the actor, which then takes for real).</summary>
-    private readonly struct NonEmpty(ShmByteQueue ring) : Primitives.Threading.IWaitAttempt
-    {
-        public bool TryOnce() => ring.MayHaveMessages;
-    }
 
     /// <summary>The post that schedules the actor for what other processes wrote; never kept.</summary>
     private sealed class MailboxWake

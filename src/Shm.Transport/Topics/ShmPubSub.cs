@@ -133,7 +133,7 @@ public sealed class ShmPubSub : IExtension
     /// <summary>The topics of this system on the box: every topic ring that exists, created by any node.</summary>
     internal IImmutableSet<string> TopicsOnTheBox()
     {
-        string prefix = TopicName.SegmentName(System.Name, "x")[..^1];
+        string prefix = TopicName.SegmentPrefix(System.Name);
         return Directory.EnumerateFiles(Settings.SegmentDirectory, prefix + "*")
             .Select(file => TopicName.FromSegmentName(Path.GetFileName(file)[prefix.Length..]))
             .Where(topic => topic is not null && !topic.StartsWith('$'))
