@@ -1,159 +1,127 @@
 using System.Diagnostics;
-using Shm.Actors;
-using Shm.Transport;
-using Shm.Transport.PubSub;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 
 namespace Shm.Examples.Cluster;
 
 /// <summary>
-/// The coordinator process: starts the workers, hands out the jobs, asks the workers for their statistics, listens to
-/// their progress, kills one worker with SIGKILL in the middle (chaos), starts its replacement, and at the end prints
-/// the summary and checks the invariants. Every segment of the run's system is removed at the end, also after Ctrl+C.
+/// One run: starts the coordinator's actor system and actors, subscribes to the workers' progress, starts the worker
+/// processes, asks the workers for their statistics while the jobs run, and at the end stops everything, removes every
+/// segment of the run's system (also after Ctrl+C) and returns the summary. The chaos kill and the replacement are the
+/// coordinator actor's (<see cref="CoordinatorActor"/>).
 /// </summary>
-internal sealed class Coordinator(ClusterSettings settings)
+internal sealed class Coordinator(ClusterSettings settings, CancellationToken interrupted)
 {
     private const string SegmentDirectory = "/dev/shm";
-    private readonly string _system = $"shm-cluster-{Environment.ProcessId}";
-    private readonly List<long> _askTicks = [];
-    private long _askFailures;
+    private static readonly TimeSpan s_askTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_askInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_refreshInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_setupTimeout = TimeSpan.FromMinutes(1);
+    private readonly string _system = $"shm-cluster-{Environment.ProcessId}-{(settings.Transport == ClusterTransport.Tcp ? "tcp" : "shm")}";
+    private readonly HashSet<string> _asking = []; // the workers with an ask in flight
+    private readonly HashSet<IActorRef> _warmedUp = []; // the stats actors asked once (main thread only)
 
-    public int Run()
+    public Summary Run()
     {
-        using var interrupted = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true; // finish through the clean-up below
-            interrupted.Cancel();
-        };
         var state = new RunState(settings.Jobs);
-        var workers = new Dictionary<string, WorkerProcess>();
+        var asks = new AskTimes(state);
         ActorSystem? system = null;
-        Summary? summary = null;
+        WorkerProcesses? workers = null;
+        IActorRef? coordinator = null;
+        Summary summary;
+        int removed;
         try
         {
-            system = ActorSystem.Create(_system, ActorSystemSettings.Default.WithShmTransport(new ShmTransportOptions
-            {
-                NodeName = "coordinator",
-                SegmentDirectory = SegmentDirectory,
-            }) with { RunCoordinatedShutdownOnProcessExit = false });
-            IActorRef coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(state, settings.WorkMicroseconds, _system)), "coordinator");
-            system.EventStream.Subscribe<MemberUp>(coordinator);
-            system.EventStream.Subscribe<MemberDown>(coordinator);
+            system = ActorSystem.Create(_system, ClusterConfig.For(settings.Transport, ClusterConfig.CoordinatorNode, seed: null));
+            string address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
+            if (settings.Transport == ClusterTransport.Tcp)
+                Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress); // the first member: the seed
+            workers = new WorkerProcesses(settings, _system, address);
+            coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(state, settings, workers)), "coordinator");
             IActorRef listener = system.ActorOf(Props.Create(() => new ProgressListener(state)), "progress");
-            DistributedPubSub.Get(system).Mediator.Tell(new Subscribe("progress", listener), listener);
+            ClusterConfig.MediatorOf(system).Ask<SubscribeAck>(new Subscribe(ClusterConfig.ProgressTopic, listener), s_setupTimeout).Wait();
 
-            Console.WriteLine($"Shm cluster: system {_system}, {settings.Workers} workers, {settings.Jobs:N0} jobs of ~{settings.WorkMicroseconds} us, chaos {(settings.Chaos ? "on" : "off")}");
+            Console.WriteLine($"Shm cluster: system {_system} at {address}, {settings.Workers} workers, {settings.Jobs:N0} jobs of ~{settings.WorkMicroseconds} us, chaos {(settings.Chaos ? "on" : "off")}");
+            Console.WriteLine($"  transport: {ClusterConfig.Describe(settings.Transport)}");
             for (int i = 1; i <= settings.Workers; i++)
             {
                 string node = $"worker-{i}";
                 state.SetNodeState(node, "starting");
-                workers[node] = WorkerProcess.Start(_system, node, settings.WorkerStartDelay);
+                workers.Start(node);
             }
-            var display = new Display(state, _system, AskFigures);
+            var display = new Display(state, _system, asks.Figures);
             long deadline = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
-            WaitFor(() => state.Nodes.Values.Count(n => n.State == "up") == settings.Workers, deadline, display, interrupted.Token,
-                "not every worker joined");
-            coordinator.Tell(new CoordinatorActor.Start());
-
             long nextAsk = 0;
-            bool replacementStarted = false;
-            // Done when every job is, and (with chaos) the killed worker's replacement has taken its ring over: the last
-            // jobs can complete before its fence comes back.
-            bool Finished() => state.AllDone.Task.IsCompleted && (!settings.Chaos || state.RecoveredAt != 0);
-            while (!Finished() && !interrupted.IsCancellationRequested && Stopwatch.GetTimestamp() < deadline)
+            while (!state.Finished.Task.Wait(s_refreshInterval) && !interrupted.IsCancellationRequested && Stopwatch.GetTimestamp() < deadline)
             {
                 if (Stopwatch.GetTimestamp() >= nextAsk)
                 {
-                    AskAll(system, state);
-                    nextAsk = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 4;
-                }
-                if (settings.Chaos && state.KilledAt == 0 && Interlocked.Read(ref state.Completed) >= settings.Jobs * 35L / 100)
-                {
-                    string victim = $"worker-{Math.Min(2, settings.Workers)}";
-                    state.KilledNode = victim;
-                    state.Note($"chaos: kill -9 {victim} (pid {workers[victim].Pid})");
-                    state.KilledAt = Stopwatch.GetTimestamp();
-                    workers[victim].Kill();
-                }
-                if (state.DownSeenAt != 0 && !replacementStarted)
-                {
-                    replacementStarted = true;
-                    string node = state.KilledNode!;
-                    state.Note($"{node} down {RunState.Milliseconds(state.KilledAt, state.DownSeenAt):F1} ms after the kill; starting its replacement");
-                    workers[node].Dispose();
-                    workers[node] = WorkerProcess.Start(_system, node, settings.WorkerStartDelay);
+                    AskAll(state, asks);
+                    nextAsk = Stopwatch.GetTimestamp() + (long)(s_askInterval.TotalSeconds * Stopwatch.Frequency);
                 }
                 display.Refresh();
-                if (!state.AllDone.Task.Wait(100))
-                    continue;
-                Thread.Sleep(20); // all jobs done, the fence not back yet: the display's pace, not a synchronization
             }
             display.Finish();
-            summary = Summary.Of(settings, _system, state, AskFigures(), Interlocked.Read(ref _askFailures), interrupted.IsCancellationRequested);
+            summary = Summary.Of(settings, _system, state, asks.Figures(), asks.Failed, interrupted.IsCancellationRequested,
+                timedOut: !state.Finished.Task.IsCompleted && !interrupted.IsCancellationRequested);
+        }
+        catch (Exception error)
+        {
+            // The run could not go on (a system that did not start, a subscription never acknowledged): a failed run,
+            // cleaned up like any other, not a crash that leaves workers and segments behind.
+            summary = Summary.Of(settings, _system, state, asks.Figures(), asks.Failed, interrupted.IsCancellationRequested,
+                timedOut: false, stoppedBy: error.GetBaseException().Message);
         }
         finally
         {
-            foreach (WorkerProcess worker in workers.Values)
-                worker.Dispose();
-            system?.Terminate().Wait(TimeSpan.FromSeconds(30));
-            int removed = RemoveSegments();
-            summary = summary is null ? null : summary with { SegmentsRemoved = removed, SegmentsLeft = Directory.GetFiles(SegmentDirectory, _system + ".*").Length };
+            // The workers leave first (the coordinator stops watching them, so their leaving is no death to replace).
+            try
+            {
+                coordinator?.Ask<CoordinatorActor.Finish>(new CoordinatorActor.Finish(), s_setupTimeout).Wait();
+            }
+            catch (AggregateException)
+            {
+                // Not answered in time: the workers are stopped all the same.
+            }
+            workers?.Dispose();
+            if (system is not null)
+                CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(30));
+            removed = RemoveSegments();
         }
-        summary!.Print();
-        if (settings.JsonPath is { } path)
-            summary.WriteJson(path);
-        return summary.Passed ? 0 : 1;
+        return summary with { SegmentsRemoved = removed, SegmentsLeft = Directory.GetFiles(SegmentDirectory, _system + ".*").Length };
     }
 
-    private void WaitFor(Func<bool> condition, long deadline, Display display, CancellationToken cancel, string what)
+    /// <summary>
+    /// Asks every live worker for its statistics (over shm through the worker node's response slots), timing each; a
+    /// worker still owing the previous answer is not asked again (a dead one that DeathWatch has not reported yet would
+    /// otherwise pile up asks that all time out). The first ask of each worker process is a warm-up, not timed: it pays
+    /// for the first use of the path (JIT, over shm the opening of the node's ask channel), once.
+    /// </summary>
+    private void AskAll(RunState state, AskTimes asks)
     {
-        while (!condition())
+        foreach ((string node, IActorRef stats) in state.StatsActors)
         {
-            if (Stopwatch.GetTimestamp() > deadline || cancel.IsCancellationRequested)
-                throw new TimeoutException($"The run stopped: {what}.");
-            display.Refresh();
-            Thread.Sleep(50); // the display's refresh interval, not a synchronization
-        }
-    }
-
-    /// <summary>Asks every live worker for its statistics (Ask over the worker's response slots), timing each.</summary>
-    private void AskAll(ActorSystem system, RunState state)
-    {
-        foreach ((string node, (string State, long _) view) in state.Nodes)
-        {
-            if (view.State != "up")
-                continue;
-            IActorRef stats = system.Provider.ResolveActorRef($"shm://{_system}@{node}/user/stats");
+            lock (_asking)
+            {
+                if (!_asking.Add(node))
+                    continue;
+            }
+            bool timed = !_warmedUp.Add(stats);
             long start = Stopwatch.GetTimestamp();
-            stats.Ask<WorkerStats>(new GetStats(), TimeSpan.FromSeconds(2)).ContinueWith(task =>
+            stats.Ask<WorkerStats>(new GetStats(), s_askTimeout).ContinueWith(task =>
             {
                 long ticks = Stopwatch.GetTimestamp() - start;
-                if (task.IsCompletedSuccessfully)
-                {
-                    lock (_askTicks)
-                        _askTicks.Add(ticks);
-                }
-                else
-                {
-                    Interlocked.Increment(ref _askFailures);
-                }
+                lock (_asking)
+                    _asking.Remove(node);
+                if (!task.IsCompletedSuccessfully)
+                    asks.Failure();
+                else if (timed)
+                    asks.Answered(start, ticks);
             }, TaskScheduler.Default);
         }
     }
 
-    /// <summary>The asks answered so far and their round-trip p50/p99 in microseconds.</summary>
-    private (int Count, double P50, double P99) AskFigures()
-    {
-        long[] ticks;
-        lock (_askTicks)
-            ticks = [.. _askTicks];
-        if (ticks.Length == 0)
-            return (0, 0, 0);
-        Array.Sort(ticks);
-        double Us(double q) => ticks[(int)Math.Min(ticks.Length - 1, q * ticks.Length)] * 1e6 / Stopwatch.Frequency;
-        return (ticks.Length, Us(0.50), Us(0.99));
-    }
-
+    /// <summary>Removes what is left of the run's segments (a killed process cannot remove its own; rings outlive their actors).</summary>
     private int RemoveSegments()
     {
         int removed = 0;

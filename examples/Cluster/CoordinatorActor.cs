@@ -1,153 +1,119 @@
 using System.Diagnostics;
-using Shm.Actors;
-using Shm.Transport;
-using Shm.Transport.PubSub;
+using Akka.Actor;
 
 namespace Shm.Examples.Cluster;
 
 /// <summary>
-/// Hands out the jobs: a window of them per live worker, told into the worker's job ring, topped up as reports come
-/// in. A worker that joined takes jobs only once it answers a readiness probe: its node is in the directory before its
-/// actors exist, and a message that reaches a node before its recipient does is a dead letter. A worker that goes down
-/// gets no new jobs; the jobs queued in its ring wait there for its replacement (same node
-/// name), which is sent a fence when it joins. When the fence comes back, everything queued before it was processed,
-/// so any job sent to that worker and still not reported was lost with the dead process (at most the one in hand) and
-/// is re-assigned. Every report is checked against the job table: a job completes exactly once.
+/// Hands out the jobs: a window of them per live worker, told to the worker's job actor, topped up as reports come in.
+/// Workers register once their actors exist; the jobs start when the first <c>--workers</c> have. The coordinator
+/// watches each job actor (Akka DeathWatch): a <see cref="Terminated"/> stops its jobs and starts a replacement
+/// process of the same node name. The replacement registers and is sent a <see cref="Fence"/>; when it comes back,
+/// everything queued before it was processed, so each job sent to the dead worker and still not reported was lost with
+/// it and is re-sent. Over shm the job mailbox is a ring the replacement takes over, so nothing is lost but, at most,
+/// a report of the message in hand (it is delivered again: a duplicate report). Over TCP the dead process's in-memory
+/// mailbox is gone and its whole backlog is re-sent. Every report is checked against the job table: each job
+/// completes exactly once, and a second report is counted, not counted twice.
 /// </summary>
-internal sealed class CoordinatorActor : ReceiveActor, IWithTimers
+internal sealed class CoordinatorActor : ReceiveActor
 {
     private const int Window = 256;
-    private static readonly TimeSpan s_probeInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
-    private const int MaxProbesInFlight = 10; // a probe sent before the actors existed is never answered: keep sending
     private readonly RunState _state;
-    private readonly int _workMicroseconds;
-    private readonly string _systemName;
+    private readonly ClusterSettings _settings;
+    private readonly WorkerProcesses _processes;
     private readonly bool[] _completed;
+    private readonly Worker?[] _sentTo;
     private readonly Dictionary<string, Worker> _workers = [];
     private readonly Queue<int> _again = new();
     private int _nextJob;
     private bool _started;
+    private bool _finishing;
 
-    public sealed record Start;
-
-    /// <summary>Time to probe <paramref name="Node"/> again (a timer, until it answers).</summary>
-    private sealed record Probe(string Node);
-
-    /// <summary>A probe went unanswered (the worker's actors are not there yet, or it died meanwhile).</summary>
-    private sealed record ProbeFailed(string Node);
-
-    public ITimerScheduler Timers { get; set; } = null!;
+    /// <summary>The run is over: stop watching (the workers are about to leave) and answer.</summary>
+    public sealed record Finish;
 
     private sealed class Worker(string node)
     {
         public string Node { get; } = node;
         public IActorRef? Jobs { get; set; }
-        public IActorRef? Stats { get; set; }
         public long Incarnation { get; set; }
-        public bool Ready { get; set; }
-        public int Probing { get; set; }
-        public Queue<int> Sent { get; } = new(); // in the order they went into the ring
-        public int Outstanding { get; set; }
         public bool Live { get; set; }
-        public bool WasDown { get; set; }
+        public bool Replaced { get; set; }        // it died: its replacement must pass the fence before new jobs
         public long FenceToken { get; set; }
+        public HashSet<int> Pending { get; } = []; // sent to it, not reported yet
     }
 
-    public CoordinatorActor(RunState state, int workMicroseconds, string systemName)
+    public CoordinatorActor(RunState state, ClusterSettings settings, WorkerProcesses processes)
     {
         _state = state;
-        _workMicroseconds = workMicroseconds;
-        _systemName = systemName;
+        _settings = settings;
+        _processes = processes;
         _completed = new bool[state.Jobs];
-        Receive<MemberUp>(OnUp);
-        Receive<MemberDown>(OnDown);
+        _sentTo = new Worker?[state.Jobs];
+        Receive<RegisterWorker>(OnRegister);
+        Receive<Terminated>(OnTerminated);
         Receive<JobDone>(OnDone);
         Receive<FenceDone>(OnFence);
-        Receive<Probe>(OnProbe);
-        Receive<WorkerStats>(OnReady);
-        Receive<ProbeFailed>(failed => WorkerOf(failed.Node).Probing--);
-        Receive<Start>(_ =>
+        Receive<Finish>(_ =>
         {
-            _started = true;
-            Fill();
+            _finishing = true;
+            foreach (Worker worker in _workers.Values)
+            {
+                if (worker.Jobs is { } jobs)
+                    Context.Unwatch(jobs);
+            }
+            Sender.Tell(new Finish());
         });
     }
 
-    private Worker WorkerOf(string node)
-    {
-        if (!_workers.TryGetValue(node, out Worker? worker))
-            _workers[node] = worker = new Worker(node);
-        return worker;
-    }
+    private string Victim => $"worker-{Math.Min(2, _settings.Workers)}";
 
-    private void OnUp(MemberUp up)
+    private void OnRegister(RegisterWorker registration)
     {
-        string node = up.Address.Host!;
-        if (!node.StartsWith("worker-", StringComparison.Ordinal))
-            return;
-        Worker worker = WorkerOf(node);
-        worker.Jobs = Context.System.Provider.ResolveActorRef($"shm://{_systemName}@{node}/user/jobs");
-        worker.Stats = Context.System.Provider.ResolveActorRef($"shm://{_systemName}@{node}/user/stats");
-        worker.Incarnation = up.Incarnation;
-        worker.Ready = false;
-        if (worker.WasDown && node == _state.KilledNode)
-            _state.ReplacementUpAt = Stopwatch.GetTimestamp();
-        _state.SetNodeState(node, worker.WasDown ? "rejoining" : "joining");
-        _state.Note($"{node} {(worker.WasDown ? "rejoined" : "joined")} (pid {up.ProcessId}, incarnation {up.Incarnation}); waiting for its actors");
-        Timers.StartPeriodicTimer(ProbeKey(node), new Probe(node), s_probeInterval);
-        OnProbe(new Probe(node));
-    }
-
-    private static string ProbeKey(string node) => "probe-" + node;
-
-    /// <summary>Asks the worker's stats actor (created after its job actor, so after its job ring): an answer means it is ready.</summary>
-    private void OnProbe(Probe probe)
-    {
-        Worker worker = WorkerOf(probe.Node);
-        if (worker.Ready || worker.Probing >= MaxProbesInFlight)
-            return;
-        worker.Probing++;
-        string node = probe.Node;
-        worker.Stats!.Ask<WorkerStats>(new GetStats(), s_probeTimeout).PipeTo(Self, failure: _ => new ProbeFailed(node));
-    }
-
-    private void OnReady(WorkerStats stats)
-    {
-        Worker worker = WorkerOf(stats.Node);
-        worker.Probing--;
-        if (worker.Ready || stats.Incarnation != worker.Incarnation)
-            return; // answered already, or an answer from the incarnation before
-        worker.Ready = true;
-        Timers.Cancel(ProbeKey(stats.Node));
-        if (worker.WasDown)
+        Sender.Tell(new WorkerRegistered(registration.Incarnation));
+        if (!_workers.TryGetValue(registration.Node, out Worker? worker))
+            _workers[registration.Node] = worker = new Worker(registration.Node);
+        if (worker.Incarnation == registration.Incarnation || _finishing)
+            return; // registered already (the worker sends until it hears back)
+        worker.Incarnation = registration.Incarnation;
+        worker.Jobs = registration.Jobs;
+        Context.Watch(registration.Jobs);
+        _state.StatsActors[registration.Node] = registration.Stats;
+        if (worker.Replaced)
         {
+            if (registration.Node == _state.KilledNode && _state.ReplacementUpAt == 0)
+                _state.ReplacementUpAt = Stopwatch.GetTimestamp();
             worker.FenceToken = Stopwatch.GetTimestamp();
-            worker.Jobs!.Tell(new Fence(worker.FenceToken, Self), Self);
-            _state.SetNodeState(stats.Node, "recovering");
-            _state.Note($"{stats.Node} is ready; fencing its job ring");
+            worker.Jobs.Tell(new Fence(worker.FenceToken), Self);
+            _state.SetNodeState(registration.Node, "recovering");
+            _state.Note($"{registration.Node} registered again (pid {registration.Incarnation}); fencing its job mailbox");
             return;
         }
         worker.Live = true;
-        _state.SetNodeState(stats.Node, "up");
-        _state.Note($"{stats.Node} is ready");
-        if (_started)
-            Fill();
+        _state.SetNodeState(registration.Node, "up");
+        _state.Note($"{registration.Node} registered (pid {registration.Incarnation})");
+        if (!_started && _workers.Values.Count(w => w.Live) >= _settings.Workers)
+        {
+            _started = true;
+            _state.FirstJobAt = Stopwatch.GetTimestamp();
+        }
+        Fill();
     }
 
-    private void OnDown(MemberDown down)
+    private void OnTerminated(Terminated terminated)
     {
-        string node = down.Address.Host!;
-        if (!_workers.TryGetValue(node, out Worker? worker))
+        Worker? worker = _workers.Values.FirstOrDefault(w => terminated.ActorRef.Equals(w.Jobs));
+        if (worker is null || _finishing)
             return;
         worker.Live = false;
-        worker.WasDown = true;
-        worker.Ready = false;
-        Timers.Cancel(ProbeKey(node));
-        if (node == _state.KilledNode && _state.DownSeenAt == 0)
+        worker.Replaced = true;
+        worker.Jobs = null;
+        _state.StatsActors.TryRemove(worker.Node, out _);
+        if (worker.Node == _state.KilledNode && _state.DownSeenAt == 0)
             _state.DownSeenAt = Stopwatch.GetTimestamp();
-        _state.SetNodeState(node, down.Died ? "down" : "left");
-        _state.Note($"{node} is down ({(down.Died ? "died" : "left")}); its {worker.Outstanding} queued jobs wait in its ring");
+        _state.SetNodeState(worker.Node, "down");
+        _state.Note($"{worker.Node} terminated {RunState.Milliseconds(_state.KilledAt, Stopwatch.GetTimestamp()):F1} ms after the kill "
+            + $"({worker.Pending.Count} jobs outstanding at it); starting its replacement");
+        _processes.Start(worker.Node);
     }
 
     private void OnDone(JobDone done)
@@ -161,74 +127,73 @@ internal sealed class CoordinatorActor : ReceiveActor, IWithTimers
             return;
         }
         _completed[done.Id] = true;
+        _sentTo[done.Id]?.Pending.Remove(done.Id);
         long completed = Interlocked.Increment(ref _state.Completed);
-        if (_workers.TryGetValue(done.Node, out Worker? worker))
-        {
-            worker.Outstanding = Math.Max(0, worker.Outstanding - 1);
-            while (worker.Sent.Count > 0 && _completed[worker.Sent.Peek()])
-                worker.Sent.Dequeue();
-        }
         if (completed == _state.Jobs)
-            _state.AllDone.TrySetResult();
-        else
-            Fill();
+            _state.AllDoneAt = Stopwatch.GetTimestamp();
+        if (_settings.Chaos && _state.KilledAt == 0 && completed >= _state.Jobs * 35L / 100)
+            KillVictim(completed);
+        CheckFinished();
+        Fill();
+    }
+
+    /// <summary>The chaos step, a third of the way in: here, so the kill comes at the same point of every run.</summary>
+    private void KillVictim(long completed)
+    {
+        string victim = Victim;
+        _state.KilledNode = victim;
+        _state.CompletedAtKill = completed;
+        _state.KilledAt = Stopwatch.GetTimestamp();
+        int pid = _processes.Kill(victim);
+        int pending = _workers.TryGetValue(victim, out Worker? worker) ? worker.Pending.Count : 0;
+        _state.Note($"chaos: kill -9 {victim} (pid {pid}) with {pending} jobs outstanding at it");
     }
 
     private void OnFence(FenceDone fence)
     {
-        if (!_workers.TryGetValue(fence.Node, out Worker? worker) || fence.Token != worker.FenceToken)
+        if (!_workers.TryGetValue(fence.Node, out Worker? worker) || fence.Token != worker.FenceToken || worker.Live)
             return;
-        int lost = 0;
-        foreach (int id in worker.Sent)
+        int lost = worker.Pending.Count;
+        foreach (int id in worker.Pending)
         {
-            if (!_completed[id])
-            {
-                _again.Enqueue(id);
-                lost++;
-            }
+            _sentTo[id] = null;
+            _again.Enqueue(id);
         }
-        Interlocked.Add(ref _state.Reassigned, lost);
-        worker.Sent.Clear();
-        worker.Outstanding = 0;
+        worker.Pending.Clear();
+        Interlocked.Add(ref _state.Resent, lost);
         worker.Live = true;
-        worker.WasDown = false;
+        worker.Replaced = false;
         if (fence.Node == _state.KilledNode && _state.RecoveredAt == 0)
             _state.RecoveredAt = Stopwatch.GetTimestamp();
         _state.SetNodeState(fence.Node, "up");
-        _state.Note($"{fence.Node} worked through its ring; {lost} job(s) lost with the dead process re-assigned");
+        _state.Note($"{fence.Node} worked through its job mailbox; {lost} job(s) lost with the dead process re-sent");
+        CheckFinished();
         Fill();
     }
 
-    /// <summary>Tops every live worker up to its window, re-assigned jobs first.</summary>
+    private void CheckFinished()
+    {
+        if (Interlocked.Read(ref _state.Completed) == _state.Jobs && (!_settings.Chaos || _state.RecoveredAt != 0))
+            _state.Finished.TrySetResult();
+    }
+
+    /// <summary>Tops every live worker up to its window, re-sent jobs first.</summary>
     private void Fill()
     {
         if (!_started)
             return;
         foreach (Worker worker in _workers.Values)
         {
-            while (worker.Live && worker.Outstanding < Window && (_again.Count > 0 || _nextJob < _state.Jobs))
+            while (worker.Live && worker.Pending.Count < Window && (_again.Count > 0 || _nextJob < _state.Jobs))
             {
                 int id = _again.Count > 0 ? _again.Dequeue() : _nextJob++;
-                worker.Jobs!.Tell(new Job(id, _workMicroseconds, Self), Self);
-                worker.Sent.Enqueue(id);
-                worker.Outstanding++;
+                if (_completed[id])
+                    continue; // reported after all (a late report of a re-sent job)
+                worker.Jobs!.Tell(new Job(id, _settings.WorkMicroseconds), Self);
+                worker.Pending.Add(id);
+                _sentTo[id] = worker;
                 Interlocked.Increment(ref _state.JobsSent);
             }
         }
-    }
-}
-
-/// <summary>Subscribed to the "progress" topic: keeps each worker's latest count, and counts events it missed.</summary>
-internal sealed class ProgressListener : ReceiveActor
-{
-    public ProgressListener(RunState state)
-    {
-        Receive<WorkerProgress>(progress =>
-        {
-            Interlocked.Increment(ref state.ProgressEvents);
-            state.SetProcessed(progress.Node, progress.Processed);
-        });
-        Receive<TopicEventsLost>(lost => Interlocked.Add(ref state.EventsLost, lost.Count));
-        Receive<SubscribeAck>(_ => { });
     }
 }

@@ -8,7 +8,7 @@ namespace Shm.Examples.Cluster;
 /// The live view: on a terminal, a block of lines redrawn in place every 100 ms (events scroll above it); when output is
 /// redirected, one plain progress line a second and the events as they happen.
 /// </summary>
-internal sealed class Display(RunState state, string systemName, Func<(int Count, double P50, double P99)> asks)
+internal sealed class Display(RunState state, string systemName, Func<AskFigures> asks)
 {
     private readonly bool _live = !Console.IsOutputRedirected;
     private int _drawnLines;
@@ -60,19 +60,19 @@ internal sealed class Display(RunState state, string systemName, Func<(int Count
     }
 
     public long Messages() =>
-        Interlocked.Read(ref state.JobsSent) + Interlocked.Read(ref state.ReportsReceived) + Interlocked.Read(ref state.ProgressEvents) + 2L * asks().Count;
+        Interlocked.Read(ref state.JobsSent) + Interlocked.Read(ref state.ReportsReceived) + Interlocked.Read(ref state.ProgressEvents) + 2L * asks().Answered;
 
     private string[] Block()
     {
         long done = Interlocked.Read(ref state.Completed);
         double fraction = state.Jobs == 0 ? 1 : (double)done / state.Jobs;
         int bar = (int)(fraction * 30);
-        (int count, double p50, double p99) = asks();
+        (int count, _, double p50, double p99, _) = asks();
         var lines = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture, $"Shm cluster {systemName} · {Stopwatch.GetElapsedTime(state.Started).TotalSeconds:F1} s"),
             string.Create(CultureInfo.InvariantCulture,
-                $"jobs {done:N0}/{state.Jobs:N0} [{new string('#', bar)}{new string('.', 30 - bar)}] {fraction:P0} · {_rate:N0} msgs/s · asks {count:N0} (p50 {p50:F1} us, p99 {p99:F1} us) · re-assigned {Interlocked.Read(ref state.Reassigned)} · events lost {Interlocked.Read(ref state.EventsLost)}"),
+                $"jobs {done:N0}/{state.Jobs:N0} [{new string('#', bar)}{new string('.', 30 - bar)}] {fraction:P0} · {_rate:N0} msgs/s · asks {count:N0} (p50 {p50:F1} us, p99 {p99:F1} us) · re-sent {Interlocked.Read(ref state.Resent)} · events lost {Interlocked.Read(ref state.EventsLost)}"),
         };
         foreach ((string node, (string State, long Processed) view) in state.Nodes.OrderBy(n => n.Key, StringComparer.Ordinal))
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {node,-12} {view.State,-11} {view.Processed,10:N0} processed"));

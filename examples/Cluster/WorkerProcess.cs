@@ -1,8 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Shm.Examples.Cluster;
 
-/// <summary>A worker child: this same program with <c>--worker SYSTEM NODE</c>. Closing its standard input ends it.</summary>
+/// <summary>
+/// A worker child: this same program with <c>--worker SYSTEM NODE --transport T --coordinator ADDRESS</c>. Closing its
+/// standard input ends it.
+/// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
@@ -17,7 +21,7 @@ internal sealed class WorkerProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public static WorkerProcess Start(string system, string node, TimeSpan startDelay)
+    public static WorkerProcess Start(ClusterSettings settings, string system, string node, string coordinatorAddress)
     {
         // Run as we were run: the app host directly, or "dotnet Cluster.dll".
         string self = Environment.ProcessPath!;
@@ -29,12 +33,13 @@ internal sealed class WorkerProcess : IDisposable
         };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             start.ArgumentList.Add(typeof(WorkerProcess).Assembly.Location);
-        foreach (string arg in new[] { "--worker", system, node })
+        string transport = settings.Transport == ClusterTransport.Tcp ? "tcp" : "shm";
+        foreach (string arg in new[] { "--worker", system, node, "--transport", transport, "--coordinator", coordinatorAddress })
             start.ArgumentList.Add(arg);
-        if (startDelay > TimeSpan.Zero)
+        if (settings.WorkerStartDelay > TimeSpan.Zero)
         {
             start.ArgumentList.Add("--worker-start-delay");
-            start.ArgumentList.Add(((int)startDelay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(((int)settings.WorkerStartDelay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         }
         Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start worker {node}.");
         process.OutputDataReceived += (_, _) => { }; // drained so the child never blocks on a full pipe
@@ -42,16 +47,28 @@ internal sealed class WorkerProcess : IDisposable
         return new WorkerProcess(node, process);
     }
 
-    /// <summary>kill -9.</summary>
+    /// <summary>kill -9 (Process.Kill sends SIGKILL on Linux).</summary>
     public void Kill() => _process.Kill();
 
-    /// <summary>Asks it to leave (closes its standard input) and waits; kills it if it does not.</summary>
-    public void Stop(TimeSpan timeout)
+    /// <summary>Asks it to leave (closes its standard input), without waiting.</summary>
+    public void RequestStop()
     {
         try
         {
             if (!_process.HasExited)
                 _process.StandardInput.Close();
+        }
+        catch (Exception error) when (error is InvalidOperationException or IOException)
+        {
+            // Gone already.
+        }
+    }
+
+    /// <summary>Waits for it to leave; kills it if it does not within <paramref name="timeout"/>.</summary>
+    public void WaitForExit(TimeSpan timeout)
+    {
+        try
+        {
             if (!_process.WaitForExit(timeout))
                 _process.Kill();
             _process.WaitForExit(timeout);
@@ -63,7 +80,8 @@ internal sealed class WorkerProcess : IDisposable
 
     public void Dispose()
     {
-        Stop(TimeSpan.FromSeconds(10));
+        RequestStop();
+        WaitForExit(TimeSpan.FromSeconds(10));
         _process.Dispose();
     }
 }

@@ -1,10 +1,7 @@
-using Shm.Actors;
-using Shm.Actors.Event;
+using Akka.Actor;
+using Akka.Event;
 
 namespace WorkerService;
-
-/// <summary>The registry key of the <see cref="OrderCounter"/> actor.</summary>
-public sealed class OrderCounterKey;
 
 /// <summary>An order placed by the producer.</summary>
 public sealed record PlaceOrder(int Number);
@@ -12,7 +9,7 @@ public sealed record PlaceOrder(int Number);
 /// <summary>The counter's reply: how many orders it has seen.</summary>
 public sealed record OrdersCounted(int Total);
 
-/// <summary>Counts orders and logs every tenth one (through the host's logging).</summary>
+/// <summary>Counts orders, answers each with the total and logs every tenth one (through the host's logging).</summary>
 public sealed class OrderCounter : ReceiveActor
 {
     private const int LogEvery = 10;

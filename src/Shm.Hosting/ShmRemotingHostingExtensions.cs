@@ -1,10 +1,9 @@
+using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Shm.Transport.Remote;
-// An alias, not "using Akka.Actor": that namespace's ActorSystem, Props, IActorRef… would collide with Shm.Actors'
-// (imported project-wide by GlobalUsings.cs), and this file needs one type from it.
-using ProviderSelection = Akka.Actor.ProviderSelection;
 
 namespace Shm.Hosting;
 
@@ -66,11 +65,15 @@ public static class ShmRemotingHostingExtensions
         builder.WithActorRefProvider(cluster ? s_directCluster : s_direct);
         return builder.AddStartup((system, _) =>
         {
-            if (((Akka.Actor.ExtendedActorSystem)system).Provider is not (ShmRemoteActorRefProvider or ShmClusterActorRefProvider))
-                Akka.Event.LoggingExtensions.Error(system.Log, "WithShmRemoting asked for the direct-path provider, but the system runs {0}: a later call chose another "
-                    + "provider (call WithClustering before WithShmRemoting).", ((Akka.Actor.ExtendedActorSystem)system).Provider.GetType().FullName);
+            if (!RunsDirectPath(system))
+                system.Log.Error("WithShmRemoting asked for the direct-path provider, but the system runs {0}: a later call chose another "
+                    + "provider (call WithClustering before WithShmRemoting).", ((ExtendedActorSystem)system).Provider.GetType().FullName);
         });
     }
+
+    /// <summary>Whether <paramref name="system"/> runs one of the direct-path providers (what the shm mailbox needs).</summary>
+    internal static bool RunsDirectPath(ActorSystem system) =>
+        ((ExtendedActorSystem)system).Provider is ShmRemoteActorRefProvider or ShmClusterActorRefProvider;
 
     private static bool IsCluster(AkkaConfigurationBuilder builder)
     {
@@ -154,5 +157,5 @@ public static class ShmRemotingHostingExtensions
 
     // The two spellings Akka accepts for the local provider: the alias, or the type name (before ", Akka").
     private static bool IsLocal(string provider) =>
-        provider == "local" || provider.Split(',')[0].Trim() == typeof(Akka.Actor.LocalActorRefProvider).FullName;
+        provider == "local" || provider.Split(',')[0].Trim() == typeof(LocalActorRefProvider).FullName;
 }

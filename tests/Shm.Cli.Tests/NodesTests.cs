@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Shm.Actors;
-using Shm.Transport;
+using Shm.Node;
 
 namespace Shm.Cli.Tests;
 
@@ -10,20 +9,21 @@ public sealed class NodesTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private ActorSystem StartNode(string system, string node, long inboxCapacity) =>
-        ActorSystem.Create(system, ActorSystemSettings.Default.WithShmTransport(new ShmTransportOptions
-        {
-            NodeName = node,
-            SegmentDirectory = _dir.Root,
-            InboxCapacity = inboxCapacity,
-        }));
+    // A node of the node layer alone (what every Akka node over akka.remote.shm runs): the directory entry and inbox the CLI reads.
+    private ShmNode StartNode(string system, string node, long inboxCapacity)
+    {
+        var started = new ShmNode(system, new NodeOptions { NodeName = node, SegmentDirectory = _dir.Root, InboxCapacity = inboxCapacity },
+            new NodeLog(_ => { }, (_, _) => { }));
+        started.Start(_ => { });
+        return started;
+    }
 
     [Fact]
     public void Lists_each_node_with_pid_incarnation_state_and_inbox_fill()
     {
         string system = "nodes-" + Guid.NewGuid().ToString("N")[..8];
-        using ActorSystem first = StartNode(system, "alpha", 64);
-        using ActorSystem second = StartNode(system, "beta", 128);
+        using ShmNode first = StartNode(system, "alpha", 64);
+        using ShmNode second = StartNode(system, "beta", 128);
 
         JsonElement listing = Cli.Run("nodes", system, "--dir", _dir.Root, "--json").ShouldSucceed().Json();
 
@@ -32,8 +32,8 @@ public sealed class NodesTests : IDisposable
         Assert.Equal(["alpha", "beta"], nodes.Select(n => n.GetProperty("name").GetString()));
         Assert.All(nodes, n => Assert.Equal(Environment.ProcessId, n.GetProperty("pid").GetInt32()));
         Assert.All(nodes, n => Assert.Equal("up", n.GetProperty("state").GetString()));
-        Assert.Equal(ShmTransport.StatsOf(first).Incarnation, nodes[0].GetProperty("incarnation").GetInt64());
-        Assert.Equal(ShmTransport.StatsOf(second).Incarnation, nodes[1].GetProperty("incarnation").GetInt64());
+        Assert.Equal(first.Incarnation, nodes[0].GetProperty("incarnation").GetInt64());
+        Assert.Equal(second.Incarnation, nodes[1].GetProperty("incarnation").GetInt64());
         Assert.Equal(64, nodes[0].GetProperty("inbox_capacity").GetInt64());
         Assert.Equal(128, nodes[1].GetProperty("inbox_capacity").GetInt64());
         Assert.True(nodes[0].GetProperty("inbox_used").GetInt64() >= 0);
@@ -44,7 +44,7 @@ public sealed class NodesTests : IDisposable
     public void Text_output_has_one_row_per_node()
     {
         string system = "nodes-" + Guid.NewGuid().ToString("N")[..8];
-        using ActorSystem only = StartNode(system, "solo", 32);
+        using ShmNode only = StartNode(system, "solo", 32);
 
         string text = Cli.Run("nodes", system, "--dir", _dir.Root).ShouldSucceed().Out;
 
@@ -58,7 +58,7 @@ public sealed class NodesTests : IDisposable
     public void Stat_of_the_directory_segment_lists_its_nodes()
     {
         string system = "nodes-" + Guid.NewGuid().ToString("N")[..8];
-        using ActorSystem only = StartNode(system, "gamma", 16);
+        using ShmNode only = StartNode(system, "gamma", 16);
 
         JsonElement stat = Cli.Run("stat", system + ".nodes", "--dir", _dir.Root, "--json").ShouldSucceed().Json();
 

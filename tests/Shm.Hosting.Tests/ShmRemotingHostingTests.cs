@@ -1,6 +1,3 @@
-namespace Shm.Hosting.Tests;
-
-// Inside the namespace, so these win over the project-wide "using Shm.Actors" (whose ActorSystem, Props… share Akka's names).
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
@@ -12,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shm.Transport.Remote;
 using static Shm.Hosting.Tests.ShmRemotingHosts;
+
+namespace Shm.Hosting.Tests;
 
 public sealed class ShmRemotingHostingTests
 {

@@ -1,12 +1,11 @@
-namespace Shm.Hosting.Tests;
-
-// Inside the namespace, so these win over the project-wide "using Shm.Actors" (whose ActorSystem, Props… share Akka's names).
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shm.Transport.Remote;
+
+namespace Shm.Hosting.Tests;
 
 /// <summary>
 /// Microsoft.Extensions hosts of one test, each running a node of one Akka actor system (a system name unique to the

@@ -1,5 +1,6 @@
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
+using Shm.Actors.Mailboxes;
 using Shm.Transport.Remote;
 
 namespace Shm.RemoteNode;
@@ -14,10 +15,10 @@ public static class NodeConfig
     public static Config Direct(string node) => Base(node, DirectProvider, "");
 
     /// <summary>The direct-path cluster provider, as akka.actor.provider names it.</summary>
-    public static readonly string DirectClusterProvider = $"\"{typeof(ShmClusterActorRefProvider).FullName}, {typeof(ShmClusterActorRefProvider).Assembly.GetName().Name}\"";
+    public static readonly string DirectClusterProvider = $"{typeof(ShmClusterActorRefProvider).FullName}, {typeof(ShmClusterActorRefProvider).Assembly.GetName().Name}";
 
     /// <summary>The direct-path provider, as akka.actor.provider names it.</summary>
-    public static readonly string DirectProvider = $"\"{typeof(ShmRemoteActorRefProvider).FullName}, {typeof(ShmRemoteActorRefProvider).Assembly.GetName().Name}\"";
+    public static readonly string DirectProvider = $"{typeof(ShmRemoteActorRefProvider).FullName}, {typeof(ShmRemoteActorRefProvider).Assembly.GetName().Name}";
 
     /// <summary>
     /// A node of an Akka.Cluster whose seed is node <paramref name="seed"/>, downed by the split brain resolver
@@ -43,7 +44,7 @@ public static class NodeConfig
         {MailboxId}.capacity = 4096
         akka.shm.pub-sub.topic-capacity = 4096
         akka.loglevel = WARNING
-        akka.actor.provider = {provider}
+        akka.actor.provider = "{provider}"
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         {extra}
         """).WithFallback(new ShmRemotingOptions { HostName = node }.ToConfig());

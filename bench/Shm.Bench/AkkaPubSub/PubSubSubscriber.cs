@@ -6,7 +6,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Shm.Bench.AkkaRemote;
 using Shm.Bench.Harness;
-using Shm.Transport.Topics;
+using Shm.Actors.PubSub;
 
 namespace Shm.Bench.AkkaPubSub;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Shm.Bench.Harness;
-using Shm.Transport.Topics;
+using Shm.Actors.PubSub;
 
 namespace Shm.Bench.AkkaPubSub;
 

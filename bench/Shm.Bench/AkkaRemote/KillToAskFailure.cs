@@ -18,7 +18,7 @@ internal static class KillToAskFailure
         IActorRef echo = victim.Echoes[0];
         if (echo.Ask<string>(PingPongRounds.Payload, TimeSpan.FromSeconds(30)).Result is not PingPongRounds.Payload)
             throw new InvalidOperationException($"{echo.Path} did not echo.");
-        Shm.TestKit.MultiNode.ProcessPause.Pause(victim.Pid); // every thread stopped: no ask is answered before the kill
+        Shm.TestKit.ProcessPause.Pause(victim.Pid); // every thread stopped: no ask is answered before the kill
         Task[] pending = [.. Enumerable.Range(0, Asks).Select(_ => (Task)echo.Ask<string>(PingPongRounds.Payload, askTimeout))];
         long start = Stopwatch.GetTimestamp();
         victim.Kill();

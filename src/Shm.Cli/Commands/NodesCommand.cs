@@ -7,7 +7,7 @@ namespace Shm.Cli.Commands;
 /// <summary><c>shm nodes &lt;system&gt;</c>: an actor system's node directory with each node's process, incarnation, state and inbox fill.</summary>
 internal static class NodesCommand
 {
-    /// <summary>The transport names a system's directory segment "&lt;system&gt;.nodes" (ShmTransportDriver).</summary>
+    /// <summary>The transport names a system's directory segment "&lt;system&gt;.nodes" (ShmNode).</summary>
     private const string DirectorySuffix = ".nodes";
 
     public static int Run(CommandLine line, CliConsole console)

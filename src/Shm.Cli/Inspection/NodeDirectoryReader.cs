@@ -1,7 +1,7 @@
 using System.Text;
 using Shm.Primitives;
 using Shm.Primitives.Segments;
-using L = Shm.Transport.Membership.NodeDirectoryLayout;
+using L = Shm.Node.Membership.NodeDirectoryLayout;
 
 namespace Shm.Cli.Inspection;
 

@@ -1,7 +1,7 @@
 using Shm.Primitives;
 using Shm.Primitives.Inspection;
 using Shm.Primitives.Segments;
-using Shm.Transport.Membership;
+using Shm.Node.Membership;
 
 namespace Shm.Cli.Inspection;
 

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Dispatch.SysMsg;
 using Akka.Remote;
-using NodeLink = Shm.Transport.Driver.ShmAssociationHandle;
+using Shm.Node;
 
 namespace Shm.Transport.Remote;
 
@@ -49,13 +49,30 @@ internal sealed class DirectActorRef : RemoteActorRef
 
     /// <summary>
     /// The actor's shm mailbox ring, if it had one when this ref first sent: messages then go straight into it (where
-    /// they wait even while its node is down). Looked up once, so every message of this ref takes the same way.
+    /// they wait even while its node is down). Looked up once while the node is up, so every message of this ref takes
+    /// the same way (see <see cref="MailboxRingWhileNodeDown"/> for the one change of way).
     /// </summary>
     public Primitives.ShmByteQueue? MailboxRing(DirectPath direct)
     {
         if (!Volatile.Read(ref _ringLookedUp))
         {
             _ring = direct.MailboxRingOf(Path);
+            Volatile.Write(ref _ringLookedUp, true);
+        }
+        return _ring;
+    }
+
+    /// <summary>
+    /// The actor's shm mailbox ring looked up again, for a message that cannot take the node's inbox because the node is
+    /// down: a ref that first sent before the actor had its ring (so its messages went through the inbox) switches to
+    /// the ring, which holds them for the replacement. Nothing of this ref is still on its way through the dead node's
+    /// inbox (that inbox is dropped), so switching now cannot reorder its messages.
+    /// </summary>
+    public Primitives.ShmByteQueue? MailboxRingWhileNodeDown(DirectPath direct)
+    {
+        if (_ring is null && direct.MailboxRingOf(Path) is { } ring)
+        {
+            _ring = ring;
             Volatile.Write(ref _ringLookedUp, true);
         }
         return _ring;

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Shm.Primitives;
-using Shm.Transport.Driver;
+using Shm.Node;
 
 namespace Shm.Transport.Remote;
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Shm.Transport.Remoting;
 
 namespace Shm.Transport.Remote;
 

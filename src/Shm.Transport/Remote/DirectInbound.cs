@@ -5,7 +5,6 @@ using Akka.Dispatch.SysMsg;
 using Akka.Event;
 using Akka.Remote;
 using Shm.Primitives;
-using Shm.Transport.Remoting;
 
 namespace Shm.Transport.Remote;
 

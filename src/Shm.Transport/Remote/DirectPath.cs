@@ -8,8 +8,8 @@ using Akka.Dispatch.SysMsg;
 using Akka.Event;
 using Akka.Remote;
 using Akka.Serialization;
+using Shm.Node;
 using Shm.Primitives;
-using Shm.Transport.Remoting;
 
 namespace Shm.Transport.Remote;
 
@@ -71,7 +71,13 @@ internal sealed class DirectPath
             return;
         }
         SharedMemoryTransport? transport = Transport;
-        Driver.ShmAssociationHandle? link = transport is null ? null : recipient.Link(transport);
+        NodeLink? link = transport is null ? null : recipient.Link(transport);
+        if (link is null && message is not ISystemMessage && recipient.MailboxRingWhileNodeDown(this) is { } late)
+        {
+            if (!TryWriteToRing(late, recipient.RecipientUtf8, message, sender))
+                DeadLetter(recipient, message, sender);
+            return;
+        }
         if (link is null || !TryWrite(transport!, link, recipient, message, sender))
             DeadLetter(recipient, message, sender);
     }
@@ -92,7 +98,7 @@ internal sealed class DirectPath
         SharedMemoryTransport? transport = Transport;
         if (transport is null || path.Elements.Count == 0 || path.Elements[0] != "user" || path.Address.Host is not { } node)
             return null;
-        string name = Mailboxes.MailboxRingName.For(_system.Name, node, path.ToStringWithoutAddress());
+        string name = MailboxRingName.For(_system.Name, node, path.ToStringWithoutAddress());
         if (_mailboxRings.TryGetValue(name, out ShmByteQueue? ring))
             return ring;
         try
@@ -136,7 +142,7 @@ internal sealed class DirectPath
         SharedMemoryTransport? transport = Transport;
         if (transport is null || message is ISystemMessage || recipient.MailboxRing(this) is not null)
             return false; // an actor with an shm mailbox is asked through its ring, which outlives its node
-        Driver.ShmAssociationHandle? link = recipient.Link(transport);
+        NodeLink? link = recipient.Link(transport);
         if (link is null)
         {
             future.Result.TrySetException(new AskTargetNodeDownException(recipient.Path));
@@ -182,7 +188,7 @@ internal sealed class DirectPath
         return true;
     }
 
-    private static void Release(Driver.AskChannelClient channel, RequestId id)
+    private static void Release(AskChannelClient channel, RequestId id)
     {
         try
         {
@@ -232,7 +238,7 @@ internal sealed class DirectPath
         return _system.Serialization.Deserialize(reply.AsSpan(view.PayloadOffset).ToArray(), view.SerializerId, manifest);
     }
 
-    private bool TryWrite(SharedMemoryTransport transport, Driver.ShmAssociationHandle link, DirectActorRef recipient, object message, IActorRef? sender)
+    private bool TryWrite(SharedMemoryTransport transport, NodeLink link, DirectActorRef recipient, object message, IActorRef? sender)
     {
         ArrayBufferWriter<byte> buffer = DirectEnvelope.Begin();
         _envelopes.Write(buffer, recipient.RecipientUtf8, message, sender, message is ISystemMessage ? EnvelopeFormat.SystemMessage : EnvelopeFormat.UserMessage);

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
-using Shm.Transport.Remoting;
 
 namespace Shm.Transport.Remote;
 

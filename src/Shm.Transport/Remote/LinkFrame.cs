@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using NodeLink = Shm.Transport.Driver.ShmAssociationHandle;
+using Shm.Node;
 
 namespace Shm.Transport.Remote;
 

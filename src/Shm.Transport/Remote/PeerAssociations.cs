@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Remote.Transport;
-using NodeLink = Shm.Transport.Driver.ShmAssociationHandle;
-using NodeLinkEvent = Shm.Transport.Spi.IHandleEvent;
-using NodeLinkListener = Shm.Transport.Spi.IHandleEventListener;
+using Shm.Node;
 
 namespace Shm.Transport.Remote;
 
@@ -13,7 +11,7 @@ namespace Shm.Transport.Remote;
 /// its association; an Open from the peer becomes an inbound association for Akka. When the peer's process dies or
 /// leaves, every association hears Disassociated at once.
 /// </summary>
-internal sealed class PeerAssociations : NodeLinkListener
+internal sealed class PeerAssociations : INodeLinkListener
 {
     private readonly SharedMemoryTransport _transport;
     private readonly NodeLink _link;
@@ -36,7 +34,7 @@ internal sealed class PeerAssociations : NodeLinkListener
     public Address RemoteAddress { get; }
 
     /// <summary>The peer's node incarnation, as the node directory lists it.</summary>
-    public Membership.NodeEntry Peer => _link.Peer;
+    public Shm.Node.Membership.NodeEntry Peer => _link.Peer;
 
     /// <summary>The largest payload an association to this peer writes.</summary>
     public long MaximumPayloadBytes => _transport.MaximumPayloadBytes;
@@ -67,27 +65,19 @@ internal sealed class PeerAssociations : NodeLinkListener
             Send(LinkFrameKind.Close, handle, default);
     }
 
-    /// <summary>A frame from the peer, or the end of its link.</summary>
-    public void Notify(NodeLinkEvent linkEvent)
+    /// <summary>A frame from the peer.</summary>
+    public void OnMessage(ReadOnlySpan<byte> frame) => Receive(frame);
+
+    /// <summary>The end of the peer's link: every association hears Disassociated.</summary>
+    public void OnClosed(NodeDeparture reason)
     {
-        switch (linkEvent)
+        _down = true;
+        _transport.PeerDown(this, reason == NodeDeparture.Died);
+        DisassociateInfo info = reason == NodeDeparture.Left ? DisassociateInfo.Shutdown : DisassociateInfo.Unknown;
+        foreach (long key in _open.Keys)
         {
-            case Spi.InboundPayload inbound:
-                Receive(inbound.Payload.Span);
-                break;
-            case Spi.Disassociated gone:
-                _down = true;
-                _transport.PeerDown(this, gone.Info == Spi.DisassociateInfo.Unknown);
-                DisassociateInfo reason = gone.Info == Spi.DisassociateInfo.Shutdown ? DisassociateInfo.Shutdown : DisassociateInfo.Unknown;
-                foreach (long key in _open.Keys)
-                {
-                    if (_open.TryRemove(key, out SharedMemoryAssociationHandle? handle))
-                        handle.Close(reason);
-                }
-                break;
-            case Spi.UnderlyingTransportError:
-                _transport.CountCorrupt();
-                break;
+            if (_open.TryRemove(key, out SharedMemoryAssociationHandle? handle))
+                handle.Close(info);
         }
     }
 

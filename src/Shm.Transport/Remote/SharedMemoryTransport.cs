@@ -5,9 +5,9 @@ using Akka.Configuration;
 using Akka.Event;
 using Akka.Remote;
 using Akka.Remote.Transport;
-using Shm.Transport.Driver;
+using Shm.Node;
+using Shm.Transport.Diagnostics;
 using AkkaTransport = Akka.Remote.Transport.Transport;
-using NodeLink = Shm.Transport.Driver.ShmAssociationHandle;
 
 namespace Shm.Transport.Remote;
 
@@ -47,12 +47,12 @@ public sealed class SharedMemoryTransport : AkkaTransport
 
     private static readonly ConditionalWeakTable<EventStream, SharedMemoryTransport> s_bySystem = new();
 
-    private readonly ShmTransportOptions _options;
+    private readonly NodeOptions _options;
     private readonly ILoggingAdapter _log;
-    private readonly ShmTransportDriver _driver;
+    private readonly ShmNode _node;
+    private IDisposable? _metrics;
     private readonly ConcurrentDictionary<NodeLink, PeerAssociations> _peers = new();
     private readonly TaskCompletionSource<IAssociationEventListener> _associations = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly NodeLinkArrivals _arrivals;
     private Address? _bound;
     private DirectInbound? _direct; // the inbox reader's only
     private AskClients? _askClients;
@@ -72,8 +72,7 @@ public sealed class SharedMemoryTransport : AkkaTransport
         Config = config;
         _options = SharedMemoryTransportSettings.Read(config);
         _log = Logging.GetLogger(system, typeof(SharedMemoryTransport));
-        _driver = new ShmTransportDriver(system.Name, _options, new DriverLog(message => _log.Warning(message), (cause, message) => _log.Error(cause, message)));
-        _arrivals = new NodeLinkArrivals(this);
+        _node = new ShmNode(system.Name, _options, new NodeLog(message => _log.Warning(message), (cause, message) => _log.Error(cause, message)));
     }
 
     /// <inheritdoc />
@@ -89,13 +88,13 @@ public sealed class SharedMemoryTransport : AkkaTransport
     internal string SegmentDirectory => _options.SegmentDirectory;
 
     /// <summary>Frames that made no sense (malformed, or for nothing known) and were skipped, this transport's and its inbox's.</summary>
-    public long CorruptFrames => Interlocked.Read(ref _corrupt) + _driver.CorruptFrames;
+    public long CorruptFrames => Interlocked.Read(ref _corrupt) + _node.CorruptFrames;
 
     /// <summary>Direct-path messages that arrived but could not be delivered (they did not deserialize, or a system message was not one).</summary>
     public long UndeliverableMessages => Volatile.Read(ref _direct)?.Undeliverable ?? 0;
 
     /// <summary>Payloads accepted by Write that were never delivered because their node went down while they were buffered.</summary>
-    public long DroppedPayloads => _driver.DroppedPayloads;
+    public long DroppedPayloads => _node.DroppedPayloads;
 
     /// <summary>The shm transport of <paramref name="system"/>'s event stream, if it runs one (how the failure detector finds it).</summary>
     internal static SharedMemoryTransport? Of(EventStream system) => s_bySystem.TryGetValue(system, out SharedMemoryTransport? transport) ? transport : null;
@@ -104,11 +103,11 @@ public sealed class SharedMemoryTransport : AkkaTransport
     /// <exception cref="InvalidOperationException">A live process already holds the node name.</exception>
     public override Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen()
     {
-        (_, TaskCompletionSource<Spi.IAssociationEventListener> links) = _driver.Listen().GetAwaiter().GetResult();
         _bound = new Address(Scheme, System.Name, _options.NodeName, Port);
-        _askClients = new AskClients(_driver);
+        _node.Start(link => PeerOf(link));
+        _metrics = TransportMetrics.Register($"{System.Name}@{_options.NodeName}", Snapshot);
+        _askClients = new AskClients(_node);
         s_bySystem.AddOrUpdate(System.EventStream, this);
-        links.SetResult(_arrivals);
         return Task.FromResult((_bound, _associations));
     }
 
@@ -126,7 +125,7 @@ public sealed class SharedMemoryTransport : AkkaTransport
             if (!IsResponsibleFor(remote) || remote.System != System.Name || remote.Host is not { Length: > 0 } node || remote.Port is not Port)
                 throw new InvalidAssociationException(
                     $"{remote} is not an address of this box's shm nodes of system {System.Name}: they read akka.shm://{System.Name}@<node>:{Port}.");
-            if (!_driver.TryGetOrAdmit(node, out NodeLink? link))
+            if (!_node.TryGetOrAdmit(node, out NodeLink? link))
                 throw new InvalidAssociationException($"No node {node} of system {System.Name} is up on this box (none is listed in its node directory).");
             return Task.FromResult<AssociationHandle>(PeerOf(link!).Open());
         }
@@ -140,23 +139,24 @@ public sealed class SharedMemoryTransport : AkkaTransport
     public override Task<bool> Shutdown()
     {
         s_bySystem.Remove(System.EventStream);
+        _metrics?.Dispose();
         _askClients?.Dispose();
         if (_responseSlots is not null)
             ((ExtendedActorSystem)System).Provider.UnregisterTempActor(_responseSlots.Path);
-        _driver.Dispose();
+        _node.Dispose();
         return Task.FromResult(true);
     }
 
     /// <summary>The largest frame a node link carries: a payload and the frame's header.</summary>
     internal int MaximumFrameBytes => _options.MaxMessageBytes;
 
-    /// <summary>Changes whenever a node link closes (see <see cref="ShmTransportDriver.HandlesVersion"/>).</summary>
-    internal int HandlesVersion => _driver.HandlesVersion;
+    /// <summary>Changes whenever a node link closes (see <see cref="ShmNode.HandlesVersion"/>).</summary>
+    internal int HandlesVersion => _node.HandlesVersion;
 
     /// <summary>The link to <paramref name="node"/> (the direct path's way to it), or null when that node is not up.</summary>
     internal NodeLink? LinkTo(string node)
     {
-        if (_bound is null || !_driver.TryGetOrAdmit(node, out NodeLink? link))
+        if (_bound is null || !_node.TryGetOrAdmit(node, out NodeLink? link))
             return null;
         PeerOf(link!); // its frames back to this node are read from now on
         return link;
@@ -181,7 +181,7 @@ public sealed class SharedMemoryTransport : AkkaTransport
                 return _responseSlots;
             var system = (ExtendedActorSystem)System;
             var provider = (RemoteActorRefProvider)system.Provider;
-            _responseSlots = new ResponseSlots(provider, direct ?? new DirectPath(system, provider.RemoteSettings), _driver.AskChannel);
+            _responseSlots = new ResponseSlots(provider, direct ?? new DirectPath(system, provider.RemoteSettings), _node.AskChannel);
             provider.RegisterTempActor(_responseSlots, _responseSlots.Path);
             return _responseSlots;
         }
@@ -201,16 +201,16 @@ public sealed class SharedMemoryTransport : AkkaTransport
     /// The ask channel of <paramref name="peer"/>'s incarnation with a reference taken for one ask (the caller calls
     /// <see cref="AskChannelClient.Exit"/>), or null when it cannot be opened (the node is gone, or serves no asks).
     /// </summary>
-    internal AskChannelClient? EnterAskChannel(Membership.NodeEntry peer) => _askClients?.Enter(peer.Name, peer.Incarnation);
+    internal AskChannelClient? EnterAskChannel(Shm.Node.Membership.NodeEntry peer) => _askClients?.Enter(peer.Name, peer.Incarnation);
 
     /// <summary>This node's incarnation (after Listen): what its cells in other nodes' inboxes carry as their origin.</summary>
-    internal long Incarnation => _driver.Incarnation;
+    internal long Incarnation => _node.Incarnation;
 
     /// <summary>The newest incarnation of <paramref name="node"/> seen up, maybe departed since, or 0 (for the failure detector).</summary>
-    internal long LatestIncarnationOf(string node) => _driver.LatestIncarnationOf(node);
+    internal long LatestIncarnationOf(string node) => _node.LatestIncarnationOf(node);
 
     /// <summary>Whether <paramref name="incarnation"/> of a node is known to have died or left (for the failure detector).</summary>
-    internal bool HasDeparted(long incarnation) => _driver.HasDeparted(incarnation);
+    internal bool HasDeparted(long incarnation) => _node.HasDeparted(incarnation);
 
     /// <summary>An association the peer opened: offered to Akka once it listens.</summary>
     internal void Offer(SharedMemoryAssociationHandle handle) =>
@@ -238,6 +238,14 @@ public sealed class SharedMemoryTransport : AkkaTransport
         watcher.Tell(RemoteWatcher.ReapUnreachableTick.Instance);
     }
 
+    private TransportMetrics.NodeSnapshot Snapshot()
+    {
+        (long messagesSent, long bytesSent, long messagesReceived, long bytesReceived) = _node.Messages.Sum();
+        long direct = ((ExtendedActorSystem)System).Provider is IDirectPathProvider { Direct: { } path } ? path.DeadLetters : 0;
+        return new(messagesSent, bytesSent, messagesReceived, bytesReceived, direct + UndeliverableMessages + DroppedPayloads,
+            _node.NodeDeaths, _node.InboxCount);
+    }
+
     /// <summary>A frame that made no sense: counted, and logged the first few times.</summary>
     internal void CountCorrupt()
     {
@@ -249,17 +257,7 @@ public sealed class SharedMemoryTransport : AkkaTransport
     {
         PeerAssociations peer = _peers.GetOrAdd(link, static (link, transport) =>
             new PeerAssociations(transport, link, transport._bound!, new Address(Scheme, transport.System.Name, link.Peer.Name, Port)), this);
-        link.ReadHandlerSource.TrySetResult(peer); // the first caller's peer reads the link; it is the one GetOrAdd keeps
+        link.Attach(peer); // the first caller's peer reads the link; it is the one GetOrAdd keeps
         return peer;
-    }
-
-    /// <summary>The node links of peers that come up (the driver offers one per live node it sees).</summary>
-    private sealed class NodeLinkArrivals(SharedMemoryTransport transport) : Spi.IAssociationEventListener
-    {
-        public void Notify(Spi.IAssociationEvent associationEvent)
-        {
-            if (associationEvent is Spi.InboundAssociation { Handle: NodeLink link })
-                transport.PeerOf(link);
-        }
     }
 }

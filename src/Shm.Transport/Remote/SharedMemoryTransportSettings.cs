@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Shm.Node;
 using Shm.Primitives;
 
 namespace Shm.Transport.Remote;
@@ -17,9 +18,9 @@ internal static class SharedMemoryTransportSettings
 
     /// <summary>The node options the block asks for.</summary>
     /// <exception cref="ConfigurationException">A key is out of range (the message names the key and its limit).</exception>
-    public static ShmTransportOptions Read(Config config)
+    public static NodeOptions Read(Config config)
     {
-        var defaults = new ShmTransportOptions();
+        var defaults = new NodeOptions();
         string hostname = config.GetString("hostname", "");
         int port = config.GetInt("port", SharedMemoryTransport.Port);
         if (port is not (0 or SharedMemoryTransport.Port))
@@ -30,7 +31,7 @@ internal static class SharedMemoryTransportSettings
         if (maximumPayload is < 64 or > int.MaxValue - LinkFrame.HeaderSize)
             throw new ConfigurationException($"akka.remote.shm.maximum-payload-bytes is {maximumPayload}; it must be 64..{int.MaxValue - LinkFrame.HeaderSize}.");
         string wait = config.GetString("wait-strategy", "spin-then-sleep");
-        var options = new ShmTransportOptions
+        var options = new NodeOptions
         {
             NodeName = hostname.Length > 0 ? hostname : $"node-{Environment.ProcessId}",
             SegmentDirectory = config.GetString("segment-directory", defaults.SegmentDirectory),
@@ -68,16 +69,16 @@ internal static class SharedMemoryTransportSettings
             : (int)bytes;
     }
 
-    // The node layer names its options as ShmTransportOptions does; a user of this block knows them by its keys.
+    // The node layer names its options as NodeOptions does; a user of this block knows them by its keys.
     private static readonly (string Option, string Key)[] s_keys =
     [
-        (nameof(ShmTransportOptions.NodeName), "hostname"),
-        (nameof(ShmTransportOptions.SegmentDirectory), "segment-directory"),
-        (nameof(ShmTransportOptions.InboxCapacity), "inbox-capacity"),
-        (nameof(ShmTransportOptions.MaxMessageBytes), "maximum-payload-bytes (plus the frame's header)"),
-        (nameof(ShmTransportOptions.OutboundBufferMessages), "outbound-buffer-messages"),
-        (nameof(ShmTransportOptions.AskResponseSlots), "ask-response-slots"),
-        (nameof(ShmTransportOptions.MaxAskReplyBytes), "ask-reply-max-bytes"),
+        (nameof(NodeOptions.NodeName), "hostname"),
+        (nameof(NodeOptions.SegmentDirectory), "segment-directory"),
+        (nameof(NodeOptions.InboxCapacity), "inbox-capacity"),
+        (nameof(NodeOptions.MaxMessageBytes), "maximum-payload-bytes (plus the frame's header)"),
+        (nameof(NodeOptions.OutboundBufferMessages), "outbound-buffer-messages"),
+        (nameof(NodeOptions.AskResponseSlots), "ask-response-slots"),
+        (nameof(NodeOptions.MaxAskReplyBytes), "ask-reply-max-bytes"),
     ];
 
     /// <summary>The validation's message with the node layer's option name replaced by this block's key.</summary>

@@ -1,6 +1,6 @@
 using Akka.Configuration;
 using Akka.Dispatch;
-using Shm.Transport.Driver;
+using Shm.Node;
 
 namespace Shm.Transport.Remote;
 
