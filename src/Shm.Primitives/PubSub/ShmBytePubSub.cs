@@ -223,13 +223,12 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
 
     /// <summary>Backpressure: whether [position, position + count) stays within a ring of the slowest live subscriber.</summary>
     private bool HasRoomLocked(long position, long count, bool reapDead) =>
-        _mode == ShmPubSubMode.Overwrite
-        || position + count <= _subscribers.MinimumCursor(Volatile.Read(ref *_writePosition), reapDead) + _capacity;
+        _mode == ShmPubSubMode.Overwrite || _subscribers.HasRoom(position + count, Volatile.Read(ref *_writePosition), _capacity, reapDead);
 
     /// <summary>A blocked publisher looks for dead subscribers on every wake, and sleeps in short slices meanwhile.</summary>
     bool IWaitTarget.ExamineWhileWaiting(ThreadParticipant me, bool consumerSide)
     {
-        _subscribers.MinimumCursor(Volatile.Read(ref *_writePosition), reapDead: true);
+        _subscribers.HasRoom(0, Volatile.Read(ref *_writePosition), _capacity, reapDead: true); // rescans, freeing the dead
         return true;
     }
 

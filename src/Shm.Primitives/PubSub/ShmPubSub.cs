@@ -59,7 +59,6 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
     private readonly IDisposable _metrics;
     private readonly ShmPubSubMode _mode;
     private readonly SubscriberTable _subscribers;
-    private long _limit; // backpressure: positions below this may be claimed (cached lowest subscriber cursor + Capacity)
 
     private ShmPubSub(Segment segment)
     {
@@ -243,16 +242,10 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
 
     /// <summary>
     /// Backpressure: whether positions [position, position + count) stay within a ring of the slowest registered
-    /// subscriber. The bound is cached; it is recomputed (scanning the subscriber records) only when exceeded.
+    /// subscriber (the bound is cached: see <see cref="SubscriberTable.HasRoom"/>).
     /// </summary>
-    private bool HasRoom(long position, long count, bool reapDead)
-    {
-        if (position + count <= Volatile.Read(ref _limit))
-            return true;
-        long limit = _subscribers.MinimumCursor(Volatile.Read(ref *_writePosition), reapDead) + _capacity;
-        Volatile.Write(ref _limit, limit); // any value computed is a valid bound: cursors and the write position only grow
-        return position + count <= limit;
-    }
+    private bool HasRoom(long position, long count, bool reapDead) =>
+        _subscribers.HasRoom(position + count, Volatile.Read(ref *_writePosition), _capacity, reapDead);
 
     /// <summary>A blocked publisher looks for dead subscribers on every wake, and sleeps in short slices meanwhile.</summary>
     bool IWaitTarget.ExamineWhileWaiting(ThreadParticipant me, bool consumerSide)

@@ -17,6 +17,12 @@ internal sealed unsafe class SubscriberTable(byte* records)
     private const int OwnerOffset = 0;
     private const int CursorOffset = sizeof(ulong);
 
+    // Positions below this may be claimed (the lowest cursor + the ring's capacity when last scanned), this process's
+    // own. Any value computed is a valid bound: cursors and the write position only grow, and a subscriber registers at
+    // the write position of its registration, at or beyond every cursor scanned before. So the records (64 lines that
+    // the subscribers write) are scanned only when a publish would pass the bound, not on every publish.
+    private long _limit;
+
     /// <summary>Takes a free record for this process, starting at the position <paramref name="writePosition"/> returns.</summary>
     public byte* Register(Func<long> writePosition, string segment)
     {
@@ -43,6 +49,20 @@ internal sealed unsafe class SubscriberTable(byte* records)
     public static void Publish(byte* record, long cursor) => Volatile.Write(ref *(long*)(record + CursorOffset), cursor);
 
     public static void Unregister(byte* record) => Volatile.Write(ref *(ulong*)(record + OwnerOffset), 0);
+
+    /// <summary>
+    /// Whether positions up to <paramref name="end"/> (exclusive) stay within <paramref name="capacity"/> of the slowest
+    /// registered subscriber: against the cached bound first, scanning the records only when it is exceeded (always
+    /// with <paramref name="reapDead"/>, which frees dead subscribers' records first).
+    /// </summary>
+    public bool HasRoom(long end, long writePosition, long capacity, bool reapDead)
+    {
+        if (!reapDead && end <= Volatile.Read(ref _limit))
+            return true;
+        long limit = MinimumCursor(writePosition, reapDead) + capacity;
+        Volatile.Write(ref _limit, limit);
+        return end <= limit;
+    }
 
     /// <summary>
     /// The lowest cursor of the registered subscribers, or <paramref name="writePosition"/> if lower (a subscriber
