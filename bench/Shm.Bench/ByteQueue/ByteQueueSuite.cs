@@ -34,6 +34,8 @@ public sealed class ByteQueueSuite : IBenchSuite, IBenchChildRoles
             "Unix socket, length-prefixed 64-byte messages, unbatched", SocketCrossProcess(context, socketMessages, 1));
         yield return new BenchRow("bytequeue.xproc.1p1c.vs_lockfree_cells", unbatched, "msgs/s",
             "lock-free fixed cells (ShmQueue of 64-byte items), unbatched", CellsCrossProcess(context, messages));
+        yield return new BenchRow("bytequeue.xproc.1p1c.vs_lock_alone", unbatched, "msgs/s",
+            "the queue's robust mutex alone, taken once per message by each process (no queue)", LockHandOff.MessagesPerSecond(context, messages * 2));
         yield return new BenchRow("bytequeue.xproc.1p1c.batch", CrossProcess(context, messages * 2, Batch), "msgs/s",
             "Unix socket, batches of 64", SocketCrossProcess(context, socketMessages * 4, Batch));
         yield return new BenchRow("bytequeue.recovery.repair_us", RecoveryMicroseconds(context, (int)context.Size(15, 5)), "us", null, null, HigherIsBetter: false);
@@ -218,13 +220,17 @@ public sealed class ByteQueueSuite : IBenchSuite, IBenchChildRoles
         }
     }
 
-    public bool Handles(string role) => role is "bytequeue-producer" or "bytequeue-socket-producer" or "bytequeue-cell-producer";
+    public bool Handles(string role) => role is "bytequeue-producer" or "bytequeue-socket-producer" or "bytequeue-cell-producer" or "bytequeue-lock";
 
     public int RunChild(string role, string[] args)
     {
         long messages = long.Parse(args[1], CultureInfo.InvariantCulture);
         int batch = int.Parse(args[2], CultureInfo.InvariantCulture);
-        if (role == "bytequeue-cell-producer")
+        if (role == "bytequeue-lock")
+        {
+            LockHandOff.RunChild(args[0], messages);
+        }
+        else if (role == "bytequeue-cell-producer")
         {
             using var cells = ShmQueue<Cell64>.OpenExisting(args[0]);
             var cell = new Cell64();
