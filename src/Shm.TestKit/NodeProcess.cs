@@ -26,10 +26,12 @@ public sealed class NodeProcess : IDisposable
     private readonly object _gate = new(); // a monitor: AwaitLine waits on it for new lines
     private readonly Task _outputDone;
 
-    private NodeProcess(Process process, Task outputDone)
+    // Both pipes are drained as the child writes: a child whose log filled an unread pipe would block in a write.
+    private NodeProcess(Process process, TaskCompletionSource<bool> ready)
     {
         Process = process;
-        _outputDone = outputDone;
+        _outputDone = Task.Run(() => ReadOutputAsync(ready));
+        _ = Task.Run(ReadErrorAsync);
     }
 
     /// <summary>The child process.</summary>
@@ -78,28 +80,7 @@ public sealed class NodeProcess : IDisposable
             psi.ArgumentList.Add(argument);
         var process = Process.Start(psi)!;
         var ready = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        NodeProcess started = null!;
-        // Both pipes are drained as the child writes: a child whose log filled an unread pipe would block in a write.
-        Task outputDone = Task.Run(async () =>
-        {
-            string? first = await process.StandardOutput.ReadLineAsync();
-            ready.TrySetResult(first == "ready");
-            if (first != "ready")
-                return;
-            while (await process.StandardOutput.ReadLineAsync() is { } line)
-                started.Received(line);
-        });
-        started = new NodeProcess(process, outputDone);
-        _ = Task.Run(async () =>
-        {
-            char[] buffer = new char[4096];
-            int read;
-            while ((read = await process.StandardError.ReadAsync(buffer)) > 0)
-            {
-                lock (started._gate)
-                    started._error.Append(buffer, 0, read);
-            }
-        });
+        var started = new NodeProcess(process, ready);
         if (!ready.Task.Wait(s_defaultWait) || !ready.Task.Result)
         {
             if (!process.HasExited)
@@ -206,6 +187,27 @@ public sealed class NodeProcess : IDisposable
         {
         }
         Process.Dispose();
+    }
+
+    private async Task ReadOutputAsync(TaskCompletionSource<bool> ready)
+    {
+        string? first = await Process.StandardOutput.ReadLineAsync();
+        ready.TrySetResult(first == "ready");
+        if (first != "ready")
+            return;
+        while (await Process.StandardOutput.ReadLineAsync() is { } line)
+            Received(line);
+    }
+
+    private async Task ReadErrorAsync()
+    {
+        char[] buffer = new char[4096];
+        int read;
+        while ((read = await Process.StandardError.ReadAsync(buffer)) > 0)
+        {
+            lock (_gate)
+                _error.Append(buffer, 0, read);
+        }
     }
 
     private void Received(string line)

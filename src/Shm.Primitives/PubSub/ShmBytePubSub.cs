@@ -152,7 +152,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
         try
         {
             long position = Volatile.Read(ref *_writePosition);
-            if (!HasRoomLocked(position, 1, reapDead: false))
+            if (!HasRoomLocked(position, 1))
                 return false;
             WriteSlotLocked(position, message);
             FaultPoint.Hit(FaultPoints.BytePubSubPublishCommitted);
@@ -205,7 +205,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
         try
         {
             long position = Volatile.Read(ref *_writePosition);
-            if (!HasRoomLocked(position, messages.Length, reapDead: false))
+            if (!HasRoomLocked(position, messages.Length))
                 return false;
             for (int i = 0; i < messages.Length; i++)
                 WriteSlotLocked(position + i, messages[i].Span);
@@ -222,13 +222,13 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
     }
 
     /// <summary>Backpressure: whether [position, position + count) stays within a ring of the slowest live subscriber.</summary>
-    private bool HasRoomLocked(long position, long count, bool reapDead) =>
-        _mode == ShmPubSubMode.Overwrite || _subscribers.HasRoom(position + count, Volatile.Read(ref *_writePosition), _capacity, reapDead);
+    private bool HasRoomLocked(long position, long count) =>
+        _mode == ShmPubSubMode.Overwrite || _subscribers.HasRoom(position + count, Volatile.Read(ref *_writePosition), _capacity);
 
     /// <summary>A blocked publisher looks for dead subscribers on every wake, and sleeps in short slices meanwhile.</summary>
     bool IWaitTarget.ExamineWhileWaiting(ThreadParticipant me, bool consumerSide)
     {
-        _subscribers.HasRoom(0, Volatile.Read(ref *_writePosition), _capacity, reapDead: true); // rescans, freeing the dead
+        _subscribers.ReapAndRefresh(Volatile.Read(ref *_writePosition), _capacity);
         return true;
     }
 

@@ -173,7 +173,7 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
         long position = Volatile.Read(ref write);
         while (true)
         {
-            if (_mode == ShmPubSubMode.Backpressure && !HasRoom(position, 1, reapDead: false))
+            if (_mode == ShmPubSubMode.Backpressure && !HasRoom(position, 1))
                 return false;
             me.Announce((ulong)position | R.ActiveBit);
             // Full fence: our announcement is visible to anyone who sees the write position move.
@@ -204,7 +204,7 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
         long position = Volatile.Read(ref write);
         while (true)
         {
-            if (_mode == ShmPubSubMode.Backpressure && !HasRoom(position, values.Length, reapDead: false))
+            if (_mode == ShmPubSubMode.Backpressure && !HasRoom(position, values.Length))
                 return 0;
             me.AnnounceBatch((ulong)position | R.ActiveBit, (uint)values.Length);
             long observed = Interlocked.CompareExchange(ref write, position + values.Length, position);
@@ -244,13 +244,13 @@ public sealed unsafe partial class ShmPubSub<T> : IDisposable, IWaitTarget where
     /// Backpressure: whether positions [position, position + count) stay within a ring of the slowest registered
     /// subscriber (the bound is cached: see <see cref="SubscriberTable.HasRoom"/>).
     /// </summary>
-    private bool HasRoom(long position, long count, bool reapDead) =>
-        _subscribers.HasRoom(position + count, Volatile.Read(ref *_writePosition), _capacity, reapDead);
+    private bool HasRoom(long position, long count) =>
+        _subscribers.HasRoom(position + count, Volatile.Read(ref *_writePosition), _capacity);
 
     /// <summary>A blocked publisher looks for dead subscribers on every wake, and sleeps in short slices meanwhile.</summary>
     bool IWaitTarget.ExamineWhileWaiting(ThreadParticipant me, bool consumerSide)
     {
-        HasRoom(Volatile.Read(ref *_writePosition), 1, reapDead: true);
+        _subscribers.ReapAndRefresh(Volatile.Read(ref *_writePosition), _capacity);
         return true;
     }
 

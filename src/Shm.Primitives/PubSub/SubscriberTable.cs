@@ -52,16 +52,19 @@ internal sealed unsafe class SubscriberTable(byte* records)
 
     /// <summary>
     /// Whether positions up to <paramref name="end"/> (exclusive) stay within <paramref name="capacity"/> of the slowest
-    /// registered subscriber: against the cached bound first, scanning the records only when it is exceeded (always
-    /// with <paramref name="reapDead"/>, which frees dead subscribers' records first).
+    /// registered subscriber: against the cached bound first, scanning the records only when it is exceeded.
     /// </summary>
-    public bool HasRoom(long end, long writePosition, long capacity, bool reapDead)
+    public bool HasRoom(long end, long writePosition, long capacity) =>
+        end <= Volatile.Read(ref _limit) || end <= Refresh(writePosition, capacity, reapDead: false);
+
+    /// <summary>For a publisher waiting for room: frees dead subscribers' records, then scans the rest for the bound.</summary>
+    public void ReapAndRefresh(long writePosition, long capacity) => Refresh(writePosition, capacity, reapDead: true);
+
+    private long Refresh(long writePosition, long capacity, bool reapDead)
     {
-        if (!reapDead && end <= Volatile.Read(ref _limit))
-            return true;
         long limit = MinimumCursor(writePosition, reapDead) + capacity;
         Volatile.Write(ref _limit, limit);
-        return end <= limit;
+        return limit;
     }
 
     /// <summary>

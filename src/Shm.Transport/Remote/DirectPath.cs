@@ -64,21 +64,16 @@ internal sealed class DirectPath
     /// <summary>Sends <paramref name="message"/> (a user or a system message) to <paramref name="recipient"/>; a dead letter when it cannot go.</summary>
     public void Send(DirectActorRef recipient, object message, IActorRef? sender)
     {
-        if (message is not ISystemMessage && recipient.MailboxRing(this) is { } ring)
-        {
-            if (!TryWriteToRing(ring, recipient.RecipientUtf8, message, sender))
-                DeadLetter(recipient, message, sender);
-            return;
-        }
+        bool user = message is not ISystemMessage;
+        ShmByteQueue? ring = user ? recipient.MailboxRing(this) : null;
         SharedMemoryTransport? transport = Transport;
-        NodeLink? link = transport is null ? null : recipient.Link(transport);
-        if (link is null && message is not ISystemMessage && recipient.MailboxRingWhileNodeDown(this) is { } late)
-        {
-            if (!TryWriteToRing(late, recipient.RecipientUtf8, message, sender))
-                DeadLetter(recipient, message, sender);
-            return;
-        }
-        if (link is null || !TryWrite(transport!, link, recipient, message, sender))
+        NodeLink? link = ring is null && transport is not null ? recipient.Link(transport) : null;
+        if (ring is null && link is null && user)
+            ring = recipient.MailboxRingWhileNodeDown(this);
+        bool sent = ring is not null
+            ? TryWriteToRing(ring, recipient.RecipientUtf8, message, sender)
+            : link is not null && TryWrite(transport!, link, recipient, message, sender);
+        if (!sent)
             DeadLetter(recipient, message, sender);
     }
 
