@@ -31,6 +31,15 @@ internal sealed class ReaderLease
     private Action<IThreadPoolWorkItem>? _runner;
     private int _nextDeferred;
     private bool _batching; // the holder's only
+    private bool _ending; // the holder's only: EndBatch is running the deferred turns
+    private int _rescheduled; // the holder's only: turns a running deferred turn scheduled, in this batch
+
+    /// <summary>
+    /// How many turns that deferred turns schedule (a mailbox that ended its throughput with messages left, or an idle
+    /// actor a turn told) one batch runs itself; past it they go to the thread pool, so local actors that keep each
+    /// other busy cannot keep the reader from the ring.
+    /// </summary>
+    public const int MaxRescheduledPerBatch = 64;
 
     /// <summary>The lease the calling thread holds, if it is a transport reader.</summary>
     public static ReaderLease? Held => t_held;
@@ -93,10 +102,15 @@ internal sealed class ReaderLease
     /// </summary>
     public void BeginBatch() => _batching = true;
 
-    /// <summary>Defers <paramref name="turn"/> to the end of the batch, when <paramref name="runner"/> runs it; false outside a batch.</summary>
+    /// <summary>
+    /// Defers <paramref name="turn"/> to the end of the batch, when <paramref name="runner"/> runs it; false outside a
+    /// batch. While <see cref="EndBatch"/> runs the deferred turns, a turn they schedule joins the end of the list (up to
+    /// <see cref="MaxRescheduledPerBatch"/> a batch): a mailbox whose throughput ran out with messages left resumes on
+    /// this thread after the others instead of waking a pool worker that would then race the reader for its messages.
+    /// </summary>
     public bool TryDefer(IThreadPoolWorkItem turn, Action<IThreadPoolWorkItem> runner)
     {
-        if (!_batching)
+        if (!_batching && !(_ending && _rescheduled++ < MaxRescheduledPerBatch))
             return false;
         lock (_deferGate)
         {
@@ -116,22 +130,31 @@ internal sealed class ReaderLease
     public void EndBatch()
     {
         _batching = false;
-        while (true)
+        _ending = true;
+        _rescheduled = 0;
+        try
         {
-            IThreadPoolWorkItem turn;
-            Action<IThreadPoolWorkItem> runner;
-            lock (_deferGate)
+            while (true)
             {
-                if (_nextDeferred == _deferred.Count || IsRevoked)
+                IThreadPoolWorkItem turn;
+                Action<IThreadPoolWorkItem> runner;
+                lock (_deferGate)
                 {
-                    if (!IsRevoked)
-                        ClearDeferred();
-                    return;
+                    if (_nextDeferred == _deferred.Count || IsRevoked)
+                    {
+                        if (!IsRevoked)
+                            ClearDeferred();
+                        return;
+                    }
+                    turn = _deferred[_nextDeferred++];
+                    runner = _runner!;
                 }
-                turn = _deferred[_nextDeferred++];
-                runner = _runner!;
+                runner(turn);
             }
-            runner(turn);
+        }
+        finally
+        {
+            _ending = false;
         }
     }
 

@@ -69,4 +69,63 @@ public sealed class ReaderLeaseTests
             Assert.True(ended != revoked, $"round {round}: ended {ended}, revoked {revoked}");
         }
     }
+
+    [Fact]
+    public void Turns_deferred_in_a_batch_run_in_order_when_it_ends_and_never_outside_one()
+    {
+        var lease = new ReaderLease();
+        var ran = new List<int>();
+        Assert.False(lease.TryDefer(new Turn(() => ran.Add(0)), Run));
+        lease.BeginBatch();
+        for (int i = 1; i <= 3; i++)
+        {
+            int id = i;
+            Assert.True(lease.TryDefer(new Turn(() => ran.Add(id)), Run));
+        }
+        Assert.Empty(ran); // nothing runs while the batch is delivered
+        lease.EndBatch();
+        Assert.Equal([1, 2, 3], ran);
+        Assert.False(lease.TryDefer(new Turn(() => ran.Add(4)), Run));
+    }
+
+    [Fact]
+    public void A_turn_scheduled_by_a_deferred_turn_runs_after_the_others_in_the_same_batch_up_to_the_bound()
+    {
+        var lease = new ReaderLease();
+        var ran = new List<string>();
+        int rescheduled = 0, refused = 0;
+        Turn? again = null;
+        again = new Turn(() =>
+        {
+            ran.Add("again");
+            if (lease.TryDefer(again!, Run)) // as a mailbox whose throughput ran out with messages left
+                rescheduled++;
+            else
+                refused++;
+        });
+        lease.BeginBatch();
+        Assert.True(lease.TryDefer(again, Run));
+        Assert.True(lease.TryDefer(new Turn(() => ran.Add("other")), Run));
+        lease.EndBatch();
+        Assert.Equal(ReaderLease.MaxRescheduledPerBatch, rescheduled);
+        Assert.Equal(1, refused); // past the bound it goes to the thread pool (its executor's business)
+        Assert.Equal(["again", "other"], ran.Take(2));
+        Assert.Equal(ReaderLease.MaxRescheduledPerBatch + 2, ran.Count);
+
+        // The bound is per batch: the next one starts afresh.
+        rescheduled = refused = 0;
+        ran.Clear();
+        lease.BeginBatch();
+        Assert.True(lease.TryDefer(again, Run));
+        lease.EndBatch();
+        Assert.Equal(ReaderLease.MaxRescheduledPerBatch, rescheduled);
+        Assert.Equal(1, refused);
+    }
+
+    private static void Run(IThreadPoolWorkItem turn) => turn.Execute();
+
+    private sealed class Turn(Action action) : IThreadPoolWorkItem
+    {
+        public void Execute() => action();
+    }
 }

@@ -9,8 +9,9 @@ namespace Shm.Transport.Remote;
 /// delivers a message (from the direct path or Akka.Remote's pipeline) to an idle actor, Akka schedules that actor's
 /// mailbox; on the reader's thread, while actors' turns stay quick (a sampled average of at most 50 µs), the mailbox
 /// runs right there instead of waking a thread-pool worker: a message and its reply then cost no thread hand-off.
-/// Everything else (any other thread, a turn scheduled from within an inline turn, slow actors) goes to the .NET thread
-/// pool as Akka's default executor sends it. A turn that blocks the reader is found by the reader's watchdog, which
+/// A turn that an inline turn schedules (its mailbox's throughput ran out with messages left, or it told an idle actor)
+/// runs on the reader too, after the batch's other turns, up to a bound per batch. Everything else (any other thread,
+/// slow actors, turns past the bound) goes to the .NET thread pool as Akka's default executor sends it. A turn that blocks the reader is found by the reader's watchdog, which
 /// starts a new reader after 100–200 ms; the stuck turn keeps its thread, and each sender's order holds.
 /// </summary>
 /// <example><code>
@@ -47,16 +48,25 @@ public sealed class ShmReaderExecutorConfigurator : ExecutorServiceConfigurator
         public override void Execute(IRunnable run)
         {
             ReaderLease? lease = ReaderLease.Held;
-            if (lease is null || t_inTurn || lease.IsRevoked || !t_turns.AreQuick)
+            if (lease is not null && !lease.IsRevoked && t_turns.AreQuick)
             {
-                if (lease is not null && !t_inTurn)
-                    t_turns.Skipped();
-                // As Akka's default executor queues it: on the calling worker's own queue, when it is a pool worker.
-                ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: true);
-                return;
+                if (!t_inTurn)
+                {
+                    if (!lease.TryDefer(run, s_runDeferred))
+                        RunInline(lease, run);
+                    return;
+                }
+                // Scheduled by an inline turn (its own mailbox, throughput spent, or an actor it told): after the
+                // batch's other turns, while the batch has room for it; never nested inside the running turn.
+                if (lease.TryDefer(run, s_runDeferred))
+                    return;
             }
-            if (!lease.TryDefer(run, s_runDeferred))
-                RunInline(lease, run);
+            else if (lease is not null && !t_inTurn)
+            {
+                t_turns.Skipped();
+            }
+            // As Akka's default executor queues it: on the calling worker's own queue, when it is a pool worker.
+            ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: true);
         }
 
         private static void RunInline(ReaderLease lease, IThreadPoolWorkItem run)
