@@ -11,8 +11,9 @@ namespace Shm.Transport.Remote;
 /// runs right there instead of waking a thread-pool worker: a message and its reply then cost no thread hand-off.
 /// A turn that an inline turn schedules (its mailbox's throughput ran out with messages left, or it told an idle actor)
 /// runs on the reader too, after the batch's other turns, up to a bound per batch. Everything else (any other thread,
-/// slow actors, turns past the bound) goes to the .NET thread pool as Akka's default executor sends it. A turn that blocks the reader is found by the reader's watchdog, which
-/// starts a new reader after 100–200 ms; the stuck turn keeps its thread, and each sender's order holds.
+/// slow actors, turns past the bound) goes to the .NET thread pool as Akka's default executor sends it. A turn that
+/// blocks the reader is found by the reader's watchdog, which starts a new reader after 100–200 ms; the stuck turn
+/// keeps its thread, and each sender's order holds.
 /// </summary>
 /// <example><code>
 /// akka.actor.default-dispatcher.executor = "Shm.Transport.Remote.ShmReaderExecutorConfigurator, Shm.Transport"
@@ -50,16 +51,15 @@ public sealed class ShmReaderExecutorConfigurator : ExecutorServiceConfigurator
             ReaderLease? lease = ReaderLease.Held;
             if (lease is not null && !lease.IsRevoked && t_turns.AreQuick)
             {
-                if (!t_inTurn)
-                {
-                    if (!lease.TryDefer(run, s_runDeferred))
-                        RunInline(lease, run);
-                    return;
-                }
-                // Scheduled by an inline turn (its own mailbox, throughput spent, or an actor it told): after the
-                // batch's other turns, while the batch has room for it; never nested inside the running turn.
+                // Scheduled by an inline turn (its own mailbox, throughput spent, or an actor it told), it is taken
+                // only while the batch has room for it, and never runs nested inside the running turn.
                 if (lease.TryDefer(run, s_runDeferred))
                     return;
+                if (!t_inTurn)
+                {
+                    RunInline(lease, run);
+                    return;
+                }
             }
             else if (lease is not null && !t_inTurn)
             {
