@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Shm.Primitives;
+using Shm.Primitives.Threading;
 using Shm.Node;
 using Shm.Transport.Remote;
 
@@ -22,8 +23,9 @@ namespace Shm.Actors.PubSub;
 internal sealed class TopicReader : IDisposable
 {
     private const int PressureCheckEvery = 64; // events between looks at the subscribers' mailboxes (a count is not free)
-    private const int SpinProbes = 2048; // looks at an empty ring before sleeping on its futex
-    private const int ProbesPerYield = 128;
+    // Naps while the ring is empty before sleeping on its futex: at a high rate the next events come within a nap, and
+    // a napping reader costs publishers nothing (a futex sleeper costs each publish a wake-up call).
+    private static readonly long s_napBudgetTicks = System.Diagnostics.Stopwatch.Frequency / 1000;
     private static readonly TimeSpan s_wakeInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_pressureRecheck = TimeSpan.FromMilliseconds(1);
 
@@ -126,19 +128,20 @@ internal sealed class TopicReader : IDisposable
         }
     }
 
-    /// <summary>Probes the ring's write position (a read of shared memory, no syscall) for a while; true once it moved.</summary>
+    /// <summary>
+    /// Waits for the next event without a system call per probe and without holding the core: a few spinning probes of
+    /// the ring's write position (shared memory), then naps (see <see cref="Nap"/>); true once it moved, false after
+    /// a millisecond (the caller then sleeps on the ring's futex, and publishers wake it).
+    /// </summary>
     internal static bool SpinUntilPublished(ShmByteSubscriber cursor)
     {
-        for (int i = 1; i <= SpinProbes; i++)
-        {
-            if (cursor.Lag != 0)
-                return true;
-            if (i % ProbesPerYield == 0)
-                Thread.Yield(); // the publisher may be waiting for this very CPU
-            else
-                Thread.SpinWait(8);
-        }
-        return false;
+        var published = new Published(cursor);
+        return Nap.Until(ref published, s_napBudgetTicks);
+    }
+
+    private readonly struct Published(ShmByteSubscriber cursor) : IWaitAttempt
+    {
+        public bool TryOnce() => cursor.Lag != 0;
     }
 
     private bool IsAnySubscriberFull()

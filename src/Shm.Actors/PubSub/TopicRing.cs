@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Shm.Primitives;
 using Shm.Primitives.Segments;
+using Shm.Primitives.Threading;
 
 namespace Shm.Actors.PubSub;
 
@@ -103,7 +104,6 @@ internal sealed class TopicRing : IDisposable
     {
         long wanted = Math.Max(1, _ring.Capacity / 4);
         long start = Stopwatch.GetTimestamp();
-        var spin = new SpinWait();
         while (true)
         {
             if (_closing.IsCancellationRequested)
@@ -113,7 +113,7 @@ internal sealed class TopicRing : IDisposable
                 return true;
             if (Stopwatch.GetElapsedTime(start) > s_yieldingWait)
                 return false;
-            spin.SpinOnce(sleep1Threshold: -1); // spins, then yields; never Sleep(1)
+            Nap.Sleep(Nap.Slice); // the core goes to the readers this publisher waits for
         }
     }
 
