@@ -88,7 +88,7 @@ internal sealed record HeaderView(string Kind, uint Version, string ElementType,
         new(h.KindName, h.Version, h.ElementTypeName, h.ElementSize, h.Capacity, h.TotalSize, h.Parameter1, h.Parameter2);
 }
 
-/// <summary>A robust mutex's state and holder.</summary>
+/// <summary>A lock's state and holder: a robust mutex's (thread and process) or a process lock's (process only).</summary>
 internal sealed record LockView(MutexState State, int? ThreadId, int? ProcessId)
 {
     public static LockView From(MutexOwner owner) => new(owner.State,
@@ -96,6 +96,7 @@ internal sealed record LockView(MutexState State, int? ThreadId, int? ProcessId)
 
     public override string ToString() => State switch
     {
+        MutexState.Held when ThreadId is null => $"held by process {ProcessId}",
         MutexState.Held when ProcessId is int pid => $"held by thread {ThreadId} of process {pid}",
         MutexState.Held => $"held by thread {ThreadId} (no longer running)",
         MutexState.OwnerDied => "its holder died; the next locker repairs it",

@@ -18,9 +18,9 @@ internal enum MutexState
     NotRecoverable,
 }
 
-/// <summary>A robust mutex's state and, when held, its holder.</summary>
+/// <summary>A lock's state (a robust mutex's or a <see cref="Threading.ProcessLock"/>'s) and, when held, its holder.</summary>
 /// <param name="State">Free, held, owner died or not recoverable.</param>
-/// <param name="ThreadId">The holding thread (the kernel's TID), or 0.</param>
+/// <param name="ThreadId">The holding thread (the kernel's TID), or 0 (always for a process lock: it names a process).</param>
 /// <param name="ProcessId">The process of that thread, or 0 when it cannot be found (the thread is gone).</param>
 internal readonly record struct MutexOwner(MutexState State, int ThreadId, int ProcessId)
 {
@@ -46,6 +46,20 @@ internal readonly record struct MutexOwner(MutexState State, int ThreadId, int P
         if (threadId == 0)
             return new MutexOwner(MutexState.Free, 0, 0);
         return new MutexOwner(MutexState.Held, threadId, ProcessOfThread(threadId));
+    }
+
+    /// <summary>
+    /// Reads a <see cref="Threading.ProcessLock"/> word (inside a validated mapping): free, held by a live process (no
+    /// thread: the word names a process), or held by one that is gone (the next publisher takes it over).
+    /// </summary>
+    public static unsafe MutexOwner ReadProcessLock(ulong* word)
+    {
+        ulong holder = Volatile.Read(ref *word);
+        if (holder == 0)
+            return new MutexOwner(MutexState.Free, 0, 0);
+        return ProcessIdentity.IsAlive(holder)
+            ? new MutexOwner(MutexState.Held, 0, ProcessIdentity.PidOf(holder))
+            : new MutexOwner(MutexState.OwnerDied, 0, 0);
     }
 
     /// <summary>The thread group (process) of a thread: /proc/&lt;tid&gt;/status lists it as "Tgid"; 0 if the thread is gone.</summary>

@@ -53,7 +53,7 @@ internal static unsafe class PubSubInspection
             new("sleeping_subscribers", records.ConsumerWaiters, false),
         ];
         return Build(segment, "ShmBytePubSub (" + mode + ")", mode, writePosition, g.Capacity,
-            segment.Base + BP.SubscribersOffset(g.Parameter1), records, metrics, MutexOwner.Read(segment.Base + BP.MutexOffset));
+            segment.Base + BP.SubscribersOffset(g.Parameter1), records, metrics, MutexOwner.ReadProcessLock((ulong*)(segment.Base + BP.LockOffset)));
     }
 
     private static SegmentSnapshot Build(Segment segment, string description, ShmPubSubMode mode, long writePosition, long capacity,

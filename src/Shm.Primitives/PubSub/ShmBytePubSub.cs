@@ -12,7 +12,8 @@ namespace Shm.Primitives;
 /// <summary>
 /// A broadcast ring of byte messages (up to <see cref="MaxMessageBytes"/> each) in shared memory: publishers in
 /// any process write, every subscriber (<see cref="Subscribe"/>) reads every message with its own cursor.
-/// Publishing is serialized by a crash-repaired robust mutex; readers take no lock and never block publishers.
+/// Publishing is serialized by a lock that a publisher killed while holding it cannot wedge (see ProcessLock); readers
+/// take no lock and never block publishers.
 /// Overwrite mode: a subscriber more than <see cref="Capacity"/> behind loses the oldest messages, and is told so.
 /// </summary>
 /// <example>
@@ -26,7 +27,7 @@ namespace Shm.Primitives;
 public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
 {
     private readonly Segment _segment;
-    private readonly byte* _mutex;
+    private readonly ulong* _lock;
     private readonly long* _writePosition;
     private readonly byte* _slots;
     private readonly long _capacity;
@@ -41,7 +42,6 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
 
     private ShmBytePubSub(Segment segment)
     {
-        RobustMutex.EnsureSupported();
         _segment = segment;
         SegmentGeometry geometry = segment.Geometry;
         byte* b = segment.Base;
@@ -51,7 +51,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
         _mode = L.ModeOf(geometry.Parameter2);
         _subscribers = new SubscriberTable(b + L.SubscribersOffset(geometry.Parameter1));
         _slotSize = L.SlotSize(_maxMessageBytes);
-        _mutex = b + L.MutexOffset;
+        _lock = (ulong*)(b + L.LockOffset);
         _writePosition = (long*)(b + L.WritePositionOffset);
         _slots = b + L.SlotsOffset(geometry.Parameter1);
         uint* waiters = (uint*)(b + L.WaitersOffset);
@@ -161,7 +161,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
         }
         finally
         {
-            RobustMutex.Unlock(_mutex);
+            ProcessLock.Unlock(_lock);
         }
         me.Counter(PubSubCounter.Published)++;
         _sleepers.WakeAfterChange(consumers: true, int.MaxValue);
@@ -214,7 +214,7 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
         }
         finally
         {
-            RobustMutex.Unlock(_mutex);
+            ProcessLock.Unlock(_lock);
         }
         me.Counter(PubSubCounter.Published) += messages.Length;
         _sleepers.WakeAfterChange(consumers: true, int.MaxValue);
@@ -253,20 +253,19 @@ public sealed unsafe class ShmBytePubSub : IDisposable, IWaitTarget
     }
 
     /// <summary>
-    /// Takes the publish lock. After a holder died (EOWNERDEAD): slots it committed but did not make readable yet
+    /// Takes the publish lock. After a holder died: slots it committed but did not make readable yet
     /// are made readable (the write position advanced over them); a slot it was writing stays unreadable and is
     /// overwritten by the next publish. Nothing torn is ever visible.
     /// </summary>
     private void EnterLock()
     {
         _segment.ThrowIfUnusable();
-        if (RobustMutex.Lock(_mutex, Name) != LockOutcome.AcquiredFromDeadOwner)
+        if (ProcessLock.Lock(_lock) != LockOutcome.AcquiredFromDeadOwner)
             return;
         long position = Volatile.Read(ref *_writePosition);
         while (Volatile.Read(ref *(long*)SlotAt(position)) == 2 * position + 2)
             position++;
         Volatile.Write(ref *_writePosition, position);
-        RobustMutex.MarkConsistent(_mutex);
         _participants.Current.Counter(PubSubCounter.Abandoned)++;
     }
 

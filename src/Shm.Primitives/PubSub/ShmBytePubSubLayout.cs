@@ -4,13 +4,14 @@ using Shm.Primitives.Threading;
 
 namespace Shm.Primitives.PubSub;
 
-// ShmBytePubSub segment, layout version 1, little-endian. A "pair" is 128 bytes (two cache lines).
+// ShmBytePubSub segment, layout version 2, little-endian. A "pair" is 128 bytes (two cache lines).
 //
 //  offset        size        field                 written by             meaning
 //       0         128        SegmentHeader         creator, once          Capacity = slots (power of two),
 //                                                                         Parameter1 = participant records,
 //                                                                         Parameter2 = MaxMessageBytes | mode << 32
-//     128          64        Mutex                 publishers             glibc robust process-shared mutex (own pair)
+//     128           8        Lock                  publishers (CAS)       0 free, else the holder's (startTime << 22 | pid):
+//                                                                         see ProcessLock (own pair)
 //     256           8        WritePosition         lock holder            next position; advanced after the slot is
 //                                                                         committed (the publish's commit)
 //     384           4        WakeSequence          publishers (atomic)    futex word subscribers sleep on
@@ -22,13 +23,13 @@ namespace Shm.Primitives.PubSub;
 //       S     C × SlotSize   Slots                 SlotSize = 16 + MaxMessageBytes rounded up to 8
 //
 //  Slot: Sequence (8: 2p + 1 while position p is written, 2p + 2 once committed) | Length (4) | (4) | Data.
-//  Publishers hold the mutex: mark the slot writing, copy length and data, commit the sequence, then advance
-//  WritePosition (commit last). Readers take no lock: they read a position below WritePosition as a seqlock
+//  Publishers hold the lock: mark the slot writing, copy length and data, commit the sequence, then advance
+//  WritePosition (commit last). Version 1 had a glibc robust mutex at 128: a different lock, so not compatible. Readers take no lock: they read a position below WritePosition as a seqlock
 //  (sequence, length, data, read barrier, sequence again) and check the length before copying.
 internal static class ShmBytePubSubLayout
 {
-    public const uint Version = 1;
-    public const int MutexOffset = 1 * CacheLine.PairSize;
+    public const uint Version = 2;
+    public const int LockOffset = 1 * CacheLine.PairSize;
     public const int WritePositionOffset = 2 * CacheLine.PairSize;
     public const int WakeSequenceOffset = 3 * CacheLine.PairSize;
     public const int WaitersOffset = WakeSequenceOffset + sizeof(uint);
@@ -96,7 +97,7 @@ internal sealed unsafe class ShmBytePubSubLayoutRules : SegmentLayoutRules
 
     public override void Initialize(byte* segmentBase, in SegmentGeometry geometry)
     {
-        RobustMutex.Initialize(segmentBase + ShmBytePubSubLayout.MutexOffset);
+        // The lock word is 0 (free) in a new segment's zeroed memory.
         ParticipantTable.Initialize(segmentBase + ShmBytePubSubLayout.ParticipantsOffset, (int)geometry.Parameter1);
     }
 }
