@@ -100,7 +100,7 @@ internal sealed class TopicReader : IDisposable
                         return; // a turn blocked this thread and another reads now: nothing here may be touched again
                     continue;
                 }
-                if (SpinUntilPublished(_cursor))
+                if (AwaitPublished(_cursor))
                     continue;
                 long lossBefore = _cursor.OverflowCount + _cursor.SkippedCount;
                 if (!_cursor.TryPoll(out byte[] message, s_wakeInterval, stop))
@@ -133,7 +133,7 @@ internal sealed class TopicReader : IDisposable
     /// the ring's write position (shared memory), then naps (see <see cref="Nap"/>); true once it moved, false after
     /// a millisecond (the caller then sleeps on the ring's futex, and publishers wake it).
     /// </summary>
-    internal static bool SpinUntilPublished(ShmByteSubscriber cursor)
+    internal static bool AwaitPublished(ShmByteSubscriber cursor)
     {
         var published = new Published(cursor);
         return Nap.Until(ref published, s_napBudgetTicks);

@@ -13,7 +13,7 @@ namespace Shm.Actors.PubSub;
 /// </summary>
 internal sealed class TopicRing : IDisposable
 {
-    private static readonly TimeSpan s_yieldingWait = TimeSpan.FromMilliseconds(100); // then the futex: a node is stalled
+    private static readonly TimeSpan s_nappingWait = TimeSpan.FromMilliseconds(100); // then the futex: a node is stalled
 
     private readonly ShmBytePubSub _ring;
     private readonly CancellationTokenSource _closing = new();
@@ -74,7 +74,7 @@ internal sealed class TopicRing : IDisposable
             if (timeout == TimeSpan.Zero)
                 return false;
             long start = Stopwatch.GetTimestamp();
-            if (AwaitRoomYielding() && _ring.Publish(encoded))
+            if (AwaitRoomNapping() && _ring.Publish(encoded))
                 return true;
             TimeSpan left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - Stopwatch.GetElapsedTime(start);
             return left > TimeSpan.Zero && _ring.TryPublish(encoded, left, _closing.Token);
@@ -90,17 +90,17 @@ internal sealed class TopicRing : IDisposable
     }
 
     /// <summary>
-    /// A Backpressure ring is full: waits, yielding the CPU, until the slowest node has freed a quarter of the ring
-    /// (true), or gives up after <see cref="s_yieldingWait"/> (false) so a stalled node is waited for on the futex.
+    /// A Backpressure ring is full: waits, napping (see Nap), until the slowest node has freed a quarter of the ring
+    /// (true), or gives up after <see cref="s_nappingWait"/> (false) so a stalled node is waited for on the futex.
     /// </summary>
     /// <remarks>
     /// Why not the ring's own wait at once: a publisher sleeping on the futex is woken by every single read (each
     /// reader's cursor update is a futex wake while a publisher sleeps), so a publisher faster than its readers would
     /// pay a wake-up per event and the readers a system call per event. Waiting for a quarter of the ring without
     /// registering as a sleeper lets the readers run undisturbed (on this machine's few cores, often on the CPU this
-    /// thread yields) and then publishes a long run of events without waiting.
+    /// thread leaves idle) and then publishes a long run of events without waiting.
     /// </remarks>
-    private bool AwaitRoomYielding()
+    private bool AwaitRoomNapping()
     {
         long wanted = Math.Max(1, _ring.Capacity / 4);
         long start = Stopwatch.GetTimestamp();
@@ -111,7 +111,7 @@ internal sealed class TopicRing : IDisposable
             long write = _ring.WritePosition;
             if (_ring.Subscribers.MinimumCursor(write, reapDead: false) + _ring.Capacity - write >= wanted)
                 return true;
-            if (Stopwatch.GetElapsedTime(start) > s_yieldingWait)
+            if (Stopwatch.GetElapsedTime(start) > s_nappingWait)
                 return false;
             Nap.Sleep(Nap.Slice); // the core goes to the readers this publisher waits for
         }
