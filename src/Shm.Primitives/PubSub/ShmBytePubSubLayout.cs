@@ -24,8 +24,9 @@ namespace Shm.Primitives.PubSub;
 //
 //  Slot: Sequence (8: 2p + 1 while position p is written, 2p + 2 once committed) | Length (4) | (4) | Data.
 //  Publishers hold the lock: mark the slot writing, copy length and data, commit the sequence, then advance
-//  WritePosition (commit last). Version 1 had a glibc robust mutex at 128: a different lock, so not compatible. Readers take no lock: they read a position below WritePosition as a seqlock
+//  WritePosition (commit last). Readers take no lock: they read a position below WritePosition as a seqlock
 //  (sequence, length, data, read barrier, sequence again) and check the length before copying.
+//  Version 1 had a glibc robust mutex at 128: a different lock, so its segments are refused.
 internal static class ShmBytePubSubLayout
 {
     public const uint Version = 2;

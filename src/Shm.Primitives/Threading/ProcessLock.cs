@@ -23,7 +23,6 @@ internal static unsafe class ProcessLock
     public static readonly TimeSpan OwnerCheckInterval = TimeSpan.FromMilliseconds(1);
 
     private static readonly long s_ownerCheckTicks = (long)(OwnerCheckInterval.TotalSeconds * Stopwatch.Frequency);
-    private const int SpinProbes = 64;
 
     /// <summary>Takes the lock, waiting as long as a live holder keeps it.</summary>
     /// <returns><see cref="LockOutcome.Acquired"/>, or <see cref="LockOutcome.AcquiredFromDeadOwner"/>: repair, then go on.</returns>
@@ -37,30 +36,21 @@ internal static unsafe class ProcessLock
 
     private static LockOutcome LockContended(ulong* word, ulong me)
     {
-        for (int i = 0; i < SpinProbes; i++)
+        var free = new FreeWord(word, me);
+        while (!Nap.Until(ref free, s_ownerCheckTicks))
         {
-            Thread.SpinWait(8);
-            if (Volatile.Read(ref *word) == 0 && Interlocked.CompareExchange(ref *word, me, 0) == 0)
-                return LockOutcome.Acquired;
-        }
-        long nextCheck = Stopwatch.GetTimestamp() + s_ownerCheckTicks;
-        while (true)
-        {
-            Nap.Sleep(Nap.Slice);
             ulong holder = Volatile.Read(ref *word);
-            if (holder == 0)
-            {
-                if (Interlocked.CompareExchange(ref *word, me, 0) == 0)
-                    return LockOutcome.Acquired;
-                continue;
-            }
-            if (Stopwatch.GetTimestamp() < nextCheck)
-                continue;
-            nextCheck = Stopwatch.GetTimestamp() + s_ownerCheckTicks;
             // Another thread of this process holds it while it runs: only other processes can die holding it.
-            if (holder != me && !ProcessIdentity.IsAlive(holder) && Interlocked.CompareExchange(ref *word, me, holder) == holder)
+            if (holder != 0 && holder != me && !ProcessIdentity.IsAlive(holder) && Interlocked.CompareExchange(ref *word, me, holder) == holder)
                 return LockOutcome.AcquiredFromDeadOwner;
         }
+        return LockOutcome.Acquired;
+    }
+
+    /// <summary>Takes the word once it reads free.</summary>
+    private readonly struct FreeWord(ulong* word, ulong me) : IWaitAttempt
+    {
+        public bool TryOnce() => Volatile.Read(ref *word) == 0 && Interlocked.CompareExchange(ref *word, me, 0) == 0;
     }
 
     /// <summary>Releases the lock: everything written while holding it is visible to the next holder first.</summary>
