@@ -176,9 +176,43 @@ public sealed unsafe class ShmByteSubscriber : IWaitTarget, IDisposable
         _ring.ThrowIfUnusable();
         length = 0;
         long position = _cursor;
+        byte* slot = _ring.SlotAt(position);
+        long committed = 2 * position + 2;
+        // The slot first: a committed one is readable (its publisher advances the write position over it, or the next
+        // lock holder does if it died), so the write position, a line the publisher writes on every publish, is read
+        // only when this slot holds no message for this position.
+        long before = Volatile.Read(ref *(long*)slot); // acquire: pairs with the publisher's release of the sequence
+        if (before != committed)
+            return NotCommitted(position, ref lost);
+        int stored = Volatile.Read(ref *(int*)(slot + L.LengthOffset));
+        if ((uint)stored > (uint)_ring.MaxMessageBytes)
+            return Skip(ref lost); // a length no publisher writes: never copy by it
+        if (stored > destination.Length)
+        {
+            length = stored;
+            return ReadResult.TooSmall;
+        }
+        new ReadOnlySpan<byte>(slot + L.SlotHeaderSize, stored).CopyTo(destination);
+        // The copy must finish before the sequence is read again: a publisher may be overwriting the slot.
+        Volatile.ReadBarrier();
+        if (Volatile.Read(ref *(long*)slot) != committed)
+            return Skip(ref lost); // overwritten by a newer lap during the copy
+        length = stored;
+        _cursor = position + 1;
+        PublishCursor();
+        return ReadResult.Done;
+    }
+
+    /// <summary>The slot at the cursor holds no message for its position: nothing published yet, lapped, or a hole.</summary>
+    private ReadResult NotCommitted(long position, ref long lost)
+    {
         long write = Volatile.Read(ref *_ring.WritePositionPointer);
         if (position >= write)
             return ReadResult.Empty;
+        // The slot may have been committed after it was read and before the write position was (the publisher commits
+        // the slot, then advances over it): look again, now that the acquire of the write position orders it.
+        if (Volatile.Read(ref *(long*)_ring.SlotAt(position)) == 2 * position + 2)
+            return ReadResult.Retry;
         long capacity = _ring.Capacity;
         if (write - position > capacity)
         {
@@ -188,32 +222,7 @@ public sealed unsafe class ShmByteSubscriber : IWaitTarget, IDisposable
             _cursor = oldest;
             return ReadResult.Retry;
         }
-
-        byte* slot = _ring.SlotAt(position);
-        long committed = 2 * position + 2;
-        long before = Volatile.Read(ref *(long*)slot); // acquire: pairs with the publisher's release of the sequence
-        int stored = Volatile.Read(ref *(int*)(slot + L.LengthOffset));
-        if (before == committed && (uint)stored > (uint)_ring.MaxMessageBytes)
-            return Skip(ref lost); // a length no publisher writes: never copy by it
-        if (before == committed && stored > destination.Length)
-        {
-            length = stored;
-            return ReadResult.TooSmall;
-        }
-        if (before == committed)
-        {
-            new ReadOnlySpan<byte>(slot + L.SlotHeaderSize, stored).CopyTo(destination);
-            // The copy must finish before the sequence is read again: a publisher may be overwriting the slot.
-            Volatile.ReadBarrier();
-            if (Volatile.Read(ref *(long*)slot) == committed)
-            {
-                length = stored;
-                _cursor = position + 1;
-                PublishCursor();
-                return ReadResult.Done;
-            }
-        }
-        // Overwritten by a newer lap (before or during the copy), or a sequence no publisher writes: skip it.
+        // Below the write position yet not committed: overwritten by a newer lap, or a sequence no publisher writes.
         return Skip(ref lost);
     }
 
