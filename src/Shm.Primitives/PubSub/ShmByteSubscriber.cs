@@ -183,7 +183,7 @@ public sealed unsafe class ShmByteSubscriber : IWaitTarget, IDisposable
         // only when this slot holds no message for this position.
         long before = Volatile.Read(ref *(long*)slot); // acquire: pairs with the publisher's release of the sequence
         if (before != committed)
-            return NotCommitted(position, ref lost);
+            return NotCommitted(position, slot, committed, ref lost);
         int stored = Volatile.Read(ref *(int*)(slot + L.LengthOffset));
         if ((uint)stored > (uint)_ring.MaxMessageBytes)
             return Skip(ref lost); // a length no publisher writes: never copy by it
@@ -204,14 +204,14 @@ public sealed unsafe class ShmByteSubscriber : IWaitTarget, IDisposable
     }
 
     /// <summary>The slot at the cursor holds no message for its position: nothing published yet, lapped, or a hole.</summary>
-    private ReadResult NotCommitted(long position, ref long lost)
+    private ReadResult NotCommitted(long position, byte* slot, long committed, ref long lost)
     {
         long write = Volatile.Read(ref *_ring.WritePositionPointer);
         if (position >= write)
             return ReadResult.Empty;
         // The slot may have been committed after it was read and before the write position was (the publisher commits
         // the slot, then advances over it): look again, now that the acquire of the write position orders it.
-        if (Volatile.Read(ref *(long*)_ring.SlotAt(position)) == 2 * position + 2)
+        if (Volatile.Read(ref *(long*)slot) == committed)
             return ReadResult.Retry;
         long capacity = _ring.Capacity;
         if (write - position > capacity)
